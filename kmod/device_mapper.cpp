@@ -1,0 +1,140 @@
+#include "kmod/device_mapper.hpp"
+
+#include <fmt/core.h>
+#include <libdevmapper.h>
+
+#include "kmod/dm_task.hpp"
+
+namespace volumes::kmod::dm {
+
+Result<DeviceInfo> create(const NewDevice& device, const Table& table, UdevCookie& cookie)
+{
+    DmTask task(DM_DEVICE_CREATE, "create", DeviceId::by_name(device.name));
+    task.set(dm_task_set_uuid(task.get(), device.uuid.c_str()), "set the uuid");
+    task.add_table(table);
+    if (device.read_only)
+        task.set(dm_task_set_ro(task.get()), "set read-only");
+    task.set_cookie(cookie);
+    if (auto ran = task.run(); !ran) {
+        // The kernel answers EBUSY when the name or the uuid is taken.
+        if (ran.error().code == ErrorCode::Busy)
+            return fail(ErrorCode::AlreadyExists,
+                        fmt::format("a dm device named '{}' or with uuid '{}' already exists", device.name, device.uuid),
+                        ran.error().errnum);
+        return std::unexpected(ran.error());
+    }
+    return task.info();
+}
+
+Result<void> reload(const DeviceId& device, const Table& table, bool read_only)
+{
+    DmTask task(DM_DEVICE_RELOAD, "reload", device);
+    task.add_table(table);
+    if (read_only)
+        task.set(dm_task_set_ro(task.get()), "set read-only");
+    task.set(dm_task_suppress_identical_reload(task.get()), "suppress an identical reload");
+    return task.run();
+}
+
+Result<void> clear_inactive(const DeviceId& device)
+{
+    return DmTask(DM_DEVICE_CLEAR, "clear the inactive table of", device).run();
+}
+
+Result<void> suspend(const DeviceId& device, SuspendOptions options)
+{
+    DmTask task(DM_DEVICE_SUSPEND, "suspend", device);
+    if (options.no_flush)
+        task.set(dm_task_no_flush(task.get()), "set no-flush");
+    if (options.skip_lockfs)
+        task.set(dm_task_skip_lockfs(task.get()), "set skip-lockfs");
+    return task.run();
+}
+
+Result<void> resume(const DeviceId& device, UdevCookie& cookie)
+{
+    DmTask task(DM_DEVICE_RESUME, "resume", device);
+    task.set_cookie(cookie);
+    return task.run();
+}
+
+Result<void> remove(const DeviceId& device, UdevCookie& cookie)
+{
+    DmTask task(DM_DEVICE_REMOVE, "remove", device);
+    task.set(dm_task_retry_remove(task.get()), "enable retries");
+    task.set_cookie(cookie);
+    return task.run();
+}
+
+Result<DeviceInfo> info(const DeviceId& device)
+{
+    DmTask task(DM_DEVICE_INFO, "info of", device);
+    if (auto ran = task.run(); !ran) {
+        if (ran.error().code == ErrorCode::NotFound)
+            return DeviceInfo{};
+        return std::unexpected(ran.error());
+    }
+    return task.info();
+}
+
+Result<Table> status(const DeviceId& device, bool no_flush)
+{
+    DmTask task(DM_DEVICE_STATUS, "status of", device);
+    if (no_flush)
+        task.set(dm_task_no_flush(task.get()), "set no-flush");
+    if (auto ran = task.run(); !ran)
+        return std::unexpected(ran.error());
+    return task.targets();
+}
+
+Result<Table> table(const DeviceId& device)
+{
+    DmTask task(DM_DEVICE_TABLE, "table of", device);
+    if (auto ran = task.run(); !ran)
+        return std::unexpected(ran.error());
+    return task.targets();
+}
+
+Result<std::string> message(const DeviceId& device, std::string_view text)
+{
+    DmTask task(DM_DEVICE_TARGET_MSG, "message to", device);
+    const std::string message_text(text);
+    task.set(dm_task_set_sector(task.get(), 0), "set the sector");
+    task.set(dm_task_set_message(task.get(), message_text.c_str()), "set the message");
+    if (auto ran = task.run(); !ran)
+        return std::unexpected(ran.error());
+    const char* response = dm_task_get_message_response(task.get());
+    return std::string(response ? response : "");
+}
+
+Result<DeviceEvent> wait_event(const DeviceId& device, std::uint32_t event_nr)
+{
+    DmTask task(DM_DEVICE_WAITEVENT, "wait for an event on", device);
+    task.set(dm_task_set_event_nr(task.get(), event_nr), "set the event number");
+    if (auto ran = task.run(); !ran)
+        return std::unexpected(ran.error());
+    auto info = task.info();
+    if (!info)
+        return std::unexpected(info.error());
+    return DeviceEvent{*info, task.targets()};
+}
+
+Result<std::vector<DeviceListEntry>> list()
+{
+    DmTask task(DM_DEVICE_LIST, "list");
+    if (auto ran = task.run(); !ran)
+        return std::unexpected(ran.error());
+    std::vector<DeviceListEntry> devices;
+    const dm_names* names = dm_task_get_names(task.get());
+    if (!names || names->dev == 0)
+        return devices;
+    for (;;) {
+        devices.push_back(DeviceListEntry{names->name, DeviceNumber::from_dev_t(names->dev)});
+        if (names->next == 0)
+            break;
+        names = reinterpret_cast<const dm_names*>(reinterpret_cast<const char*>(names) + names->next);
+    }
+    return devices;
+}
+
+}  // namespace volumes::kmod::dm

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kmod/device_id.hpp"
+#include "kmod/device_info.hpp"
+#include "kmod/error.hpp"
+#include "kmod/table_line.hpp"
+#include "kmod/udev_cookie.hpp"
+
+// The device-mapper operations volumesd uses, one libdevmapper task each.
+namespace volumes::kmod::dm {
+
+struct NewDevice {
+    std::string name;
+    std::string uuid;
+    bool read_only = false;
+};
+
+struct SuspendOptions {
+    bool no_flush = true;     // keep queued I/O for the next table instead of waiting it out
+    bool skip_lockfs = true;  // false freezes a filesystem on top (snapshots need this)
+};
+
+// Creates the device; with a table it is loaded and resumed too (libdevmapper reverts
+// the creation if the load fails). Returns the new device's info.
+Result<DeviceInfo> create(const NewDevice& device, const Table& table, UdevCookie& cookie);
+
+// Loads an inactive table; it goes live at the next resume. An identical reload is a no-op.
+Result<void> reload(const DeviceId& device, const Table& table, bool read_only = false);
+
+// Drops a loaded inactive table (the revert of reload).
+Result<void> clear_inactive(const DeviceId& device);
+
+Result<void> suspend(const DeviceId& device, SuspendOptions options = {});
+Result<void> resume(const DeviceId& device, UdevCookie& cookie);
+
+// Removes the device, retrying for a bounded time while udev or a prober still holds it.
+Result<void> remove(const DeviceId& device, UdevCookie& cookie);
+
+// Info of a device; a device that does not exist is not an error (exists == false).
+Result<DeviceInfo> info(const DeviceId& device);
+
+// The status lines of the live table. no_flush keeps a thin pool from committing.
+Result<Table> status(const DeviceId& device, bool no_flush = true);
+
+// The live table as the kernel reports it.
+Result<Table> table(const DeviceId& device);
+
+// Sends a target message (sector 0) and returns the target's response, if any.
+Result<std::string> message(const DeviceId& device, std::string_view text);
+
+// Blocks until the device's event counter differs from event_nr, then returns its info
+// and status. It has no timeout: callers that need one use DmEventPoller.
+Result<DeviceEvent> wait_event(const DeviceId& device, std::uint32_t event_nr);
+
+Result<std::vector<DeviceListEntry>> list();
+
+}  // namespace volumes::kmod::dm

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstdint>
+
+#include "kmod/error.hpp"
+
+namespace volumes::kmod {
+
+// One udev synchronisation cookie shared by a batch of create/resume/remove/rename tasks.
+// The caller waits once for udev to finish with every device the batch touched; a cookie
+// that is dropped without wait() is waited for in the destructor so no semaphore leaks.
+class UdevCookie {
+public:
+    UdevCookie() = default;
+    UdevCookie(const UdevCookie&) = delete;
+    UdevCookie& operator=(const UdevCookie&) = delete;
+    UdevCookie(UdevCookie&& other) noexcept;
+    UdevCookie& operator=(UdevCookie&& other) noexcept;
+    ~UdevCookie();
+
+    // For dm_task_set_cookie(): the value slot (0 asks libdevmapper to create the cookie)
+    // and the flags to pass with it.
+    std::uint32_t* slot();
+    std::uint16_t flags() const;
+
+    // Blocks until udev has processed every event of the batch.
+    Result<void> wait();
+
+private:
+    std::uint32_t value_ = 0;
+    bool used_ = false;
+};
+
+}  // namespace volumes::kmod
