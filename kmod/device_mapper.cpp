@@ -1,5 +1,7 @@
 #include "kmod/device_mapper.hpp"
 
+#include <cerrno>
+
 #include <fmt/core.h>
 #include <libdevmapper.h>
 
@@ -14,13 +16,18 @@ Result<DeviceInfo> create(const NewDevice& device, const Table& table, UdevCooki
     task.add_table(table);
     if (device.read_only)
         task.set(dm_task_set_ro(task.get()), "set read-only");
-    task.set_cookie(cookie);
+    // A device without a table gets no disk, so no uevent: a cookie would wait forever.
+    if (!table.empty())
+        task.set_cookie(cookie);
     if (auto ran = task.run(); !ran) {
-        // The kernel answers EBUSY when the name or the uuid is taken.
-        if (ran.error().code == ErrorCode::Busy)
-            return fail(ErrorCode::AlreadyExists,
-                        fmt::format("a dm device named '{}' or with uuid '{}' already exists", device.name, device.uuid),
-                        ran.error().errnum);
+        // libdevmapper creates, loads and resumes with tasks of its own, so the kernel's EBUSY
+        // for a taken name or uuid does not reach this task: ask the kernel instead.
+        for (const auto& taken : {DeviceId::by_name(device.name), DeviceId::by_uuid(device.uuid)})
+            if (auto existing = info(taken); existing && existing->exists)
+                return fail(ErrorCode::AlreadyExists,
+                            fmt::format("cannot create dm device '{}': {} already exists", device.name,
+                                        taken.describe()),
+                            EEXIST);
         return std::unexpected(ran.error());
     }
     return task.info();

@@ -26,7 +26,8 @@ struct SuspendOptions {
 };
 
 // Creates the device; with a table it is loaded and resumed too (libdevmapper reverts
-// the creation if the load fails). Returns the new device's info.
+// the creation if the load fails), with an empty table it has no table until a reload and
+// resume. Returns the new device's info.
 Result<DeviceInfo> create(const NewDevice& device, const Table& table, UdevCookie& cookie);
 
 // Loads an inactive table; it goes live at the next resume. An identical reload is a no-op.

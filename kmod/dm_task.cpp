@@ -72,11 +72,11 @@ DmTask::DmTask(int type, std::string_view operation, const DeviceId& device) : D
         set(name_device(task_.get(), device), "name the device");
 }
 
-void DmTask::set(int setter_result, std::string_view what)
+void DmTask::set(int setter_result, std::string_view what, ErrorCode code)
 {
     if (setter_result || first_error_)
         return;
-    first_error_ = Error{ErrorCode::Kernel,
+    first_error_ = Error{code,
                          fmt::format("{} {}: libdevmapper could not {}: {}", operation_, device_, what, last_dm_log_error())};
 }
 
@@ -86,7 +86,7 @@ void DmTask::add_table(const Table& table)
         if (first_error_)
             return;
         set(dm_task_add_target(task_.get(), line.start, line.length, line.target_type.c_str(), line.params.c_str()),
-            fmt::format("add table line '{}'", line.to_string()));
+            fmt::format("add table line '{}'", line.to_string()), ErrorCode::InvalidArgument);
     }
 }
 

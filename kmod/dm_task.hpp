@@ -23,7 +23,7 @@ public:
     DmTask(int type, std::string_view operation, const DeviceId& device);
 
     // Records a failure if setter_result is 0 (libdevmapper setters return 1 on success).
-    void set(int setter_result, std::string_view what);
+    void set(int setter_result, std::string_view what, ErrorCode code = ErrorCode::Kernel);
     void add_table(const Table& table);
     void set_cookie(UdevCookie& cookie);
 
