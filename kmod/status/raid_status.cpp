@@ -43,11 +43,6 @@ std::optional<RaidSyncAction> sync_action_from_word(std::string_view word)
     return std::nullopt;
 }
 
-std::unexpected<Error> parse_error(std::string_view params, std::string_view what)
-{
-    return fail(ErrorCode::Parse, fmt::format("raid status '{}': {}", params, what));
-}
-
 }  // namespace
 
 const char* to_string(RaidSyncAction action)
@@ -73,38 +68,38 @@ Result<RaidStatus> parse_raid_status(std::string_view params)
     // 4 before 1.5.0, 6 from 1.5.0, 7 from 1.9.0, 8 from 1.10.0.
     const auto words = detail::split_status_words(params);
     if (words.empty())
-        return parse_error(params, "empty");
+        return detail::status_parse_error("raid", params, "empty");
     if (words.size() < 4)
-        return parse_error(params, fmt::format("{} fields, expected at least 4", words.size()));
+        return detail::status_parse_error("raid", params, fmt::format("{} fields, expected at least 4", words.size()));
     if (words.size() == 5)
-        return parse_error(params, "a sync action without a mismatch count");
+        return detail::status_parse_error("raid", params, "a sync action without a mismatch count");
     if (words.size() > 8)
-        return parse_error(params, fmt::format("{} fields, expected at most 8", words.size()));
+        return detail::status_parse_error("raid", params, fmt::format("{} fields, expected at most 8", words.size()));
 
     RaidStatus status;
 
     if (!words[0].starts_with("raid"))
-        return parse_error(params, fmt::format("'{}' is not a raid type", words[0]));
+        return detail::status_parse_error("raid", params, fmt::format("'{}' is not a raid type", words[0]));
     status.raid_type = std::string(words[0]);
 
     const auto device_count = detail::parse_decimal(words[1]);
     if (!device_count || *device_count == 0 || *device_count > std::numeric_limits<std::uint32_t>::max())
-        return parse_error(params, fmt::format("'{}' is not a device count", words[1]));
+        return detail::status_parse_error("raid", params, fmt::format("'{}' is not a device count", words[1]));
     status.device_count = static_cast<std::uint32_t>(*device_count);
 
     for (const char c : words[2]) {
         const auto health = health_from_char(c);
         if (!health)
-            return parse_error(params, fmt::format("'{}' is not a health character (A, a, D or -)", c));
+            return detail::status_parse_error("raid", params, fmt::format("'{}' is not a health character (A, a, D or -)", c));
         status.health.push_back(*health);
     }
 
     const auto ratio = detail::parse_fraction(words[3]);
     if (!ratio)
-        return parse_error(params, fmt::format("'{}' is not <in_sync>/<total>", words[3]));
+        return detail::status_parse_error("raid", params, fmt::format("'{}' is not <in_sync>/<total>", words[3]));
     // dm-raid clamps the progress to the total (rs_get_progress), so more is not a real line.
     if (ratio->numerator > ratio->denominator)
-        return parse_error(params, fmt::format("in-sync count {} exceeds the total {}", ratio->numerator,
+        return detail::status_parse_error("raid", params, fmt::format("in-sync count {} exceeds the total {}", ratio->numerator,
                                                ratio->denominator));
     status.in_sync_sectors = ratio->numerator;
     status.total_sectors = ratio->denominator;
@@ -112,26 +107,26 @@ Result<RaidStatus> parse_raid_status(std::string_view params)
     if (words.size() >= 6) {
         const auto action = sync_action_from_word(words[4]);
         if (!action)
-            return parse_error(params, fmt::format("'{}' is not a sync action", words[4]));
+            return detail::status_parse_error("raid", params, fmt::format("'{}' is not a sync action", words[4]));
         status.sync_action = action;
 
         const auto mismatches = detail::parse_decimal(words[5]);
         if (!mismatches)
-            return parse_error(params, fmt::format("'{}' is not a mismatch count", words[5]));
+            return detail::status_parse_error("raid", params, fmt::format("'{}' is not a mismatch count", words[5]));
         status.mismatch_count = mismatches;
     }
 
     if (words.size() >= 7) {
         const auto offset = detail::parse_decimal(words[6]);
         if (!offset)
-            return parse_error(params, fmt::format("'{}' is not a data offset", words[6]));
+            return detail::status_parse_error("raid", params, fmt::format("'{}' is not a data offset", words[6]));
         status.data_offset = offset;
     }
 
     if (words.size() == 8) {
         const auto journal = words[7].size() == 1 ? health_from_char(words[7][0]) : std::nullopt;
         if (!journal)
-            return parse_error(params, fmt::format("'{}' is not a journal character (A, a, D or -)", words[7]));
+            return detail::status_parse_error("raid", params, fmt::format("'{}' is not a journal character (A, a, D or -)", words[7]));
         status.journal = journal;
     }
 

@@ -8,11 +8,6 @@ namespace volumes::kmod {
 
 namespace {
 
-std::unexpected<Error> parse_error(std::string_view params, std::string_view what)
-{
-    return fail(ErrorCode::Parse, fmt::format("snapshot status '{}': {}", params, what));
-}
-
 SnapshotStatus in_state(SnapshotState state)
 {
     SnapshotStatus status;
@@ -26,7 +21,7 @@ Result<SnapshotStatus> parse_snapshot_status(std::string_view params)
 {
     const auto words = detail::split_status_words(params);
     if (words.empty())
-        return parse_error(params, "empty (only snapshot-origin reports an empty status)");
+        return detail::status_parse_error("snapshot", params, "empty (only snapshot-origin reports an empty status)");
 
     if (words.size() == 1 && words[0] == "Invalid")
         return in_state(SnapshotState::Invalid);
@@ -38,14 +33,14 @@ Result<SnapshotStatus> parse_snapshot_status(std::string_view params)
         return in_state(SnapshotState::Unknown);
 
     if (words.size() > 2)
-        return parse_error(params, fmt::format("{} fields, expected at most 2", words.size()));
+        return detail::status_parse_error("snapshot", params, fmt::format("{} fields, expected at most 2", words.size()));
 
     const auto usage = detail::parse_fraction(words[0]);
     if (!usage)
-        return parse_error(params, fmt::format("'{}' is not <allocated>/<total> or a known state", words[0]));
+        return detail::status_parse_error("snapshot", params, fmt::format("'{}' is not <allocated>/<total> or a known state", words[0]));
     // The exception stores never allocate past the COW device's size.
     if (usage->numerator > usage->denominator)
-        return parse_error(params, fmt::format("allocated {} exceeds the total {}", usage->numerator,
+        return detail::status_parse_error("snapshot", params, fmt::format("allocated {} exceeds the total {}", usage->numerator,
                                                usage->denominator));
 
     SnapshotStatus status;
@@ -54,7 +49,7 @@ Result<SnapshotStatus> parse_snapshot_status(std::string_view params)
     if (words.size() == 2) {
         const auto metadata = detail::parse_decimal(words[1]);
         if (!metadata)
-            return parse_error(params, fmt::format("'{}' is not a metadata sector count", words[1]));
+            return detail::status_parse_error("snapshot", params, fmt::format("'{}' is not a metadata sector count", words[1]));
         status.metadata_sectors = metadata;
     }
     return status;

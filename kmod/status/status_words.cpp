@@ -3,6 +3,8 @@
 #include <charconv>
 #include <system_error>
 
+#include <fmt/core.h>
+
 namespace volumes::kmod::detail {
 
 namespace {
@@ -52,6 +54,11 @@ std::optional<Fraction> parse_fraction(std::string_view word)
     if (!numerator || !denominator)
         return std::nullopt;
     return Fraction{*numerator, *denominator};
+}
+
+std::unexpected<Error> status_parse_error(std::string_view target, std::string_view params, std::string_view what)
+{
+    return fail(ErrorCode::Parse, fmt::format("{} status '{}': {}", target, params, what));
 }
 
 }  // namespace volumes::kmod::detail

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "kmod/error.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -12,6 +14,9 @@ namespace volumes::kmod::detail {
 // The blank-separated words of a status line. Runs of blanks and a trailing blank (thin-pool
 // ends its line with one) produce no empty words.
 std::vector<std::string_view> split_status_words(std::string_view line);
+
+// The Parse error every status parser returns: "<target> status '<params>': <what>".
+std::unexpected<Error> status_parse_error(std::string_view target, std::string_view params, std::string_view what);
 
 // The whole word as an unsigned decimal: no sign, no blanks, no trailing characters, no overflow.
 std::optional<std::uint64_t> parse_decimal(std::string_view word);

@@ -8,11 +8,6 @@ namespace volumes::kmod {
 
 namespace {
 
-std::unexpected<Error> parse_error(std::string_view params, std::string_view what)
-{
-    return fail(ErrorCode::Parse, fmt::format("thin-pool status '{}': {}", params, what));
-}
-
 ThinPoolStatus in_state(ThinPoolState state)
 {
     ThinPoolStatus status;
@@ -57,67 +52,67 @@ Result<ThinPoolStatus> parse_thin_pool_status(std::string_view params)
 {
     const auto words = detail::split_status_words(params);
     if (words.empty())
-        return parse_error(params, "empty");
+        return detail::status_parse_error("thin-pool", params, "empty");
     if (words.size() == 1 && words[0] == "Fail")
         return in_state(ThinPoolState::Fail);
     if (words.size() == 1 && words[0] == "Error")
         return in_state(ThinPoolState::Error);
     if (words.size() < 4)
-        return parse_error(params, fmt::format("{} fields, expected at least 4", words.size()));
+        return detail::status_parse_error("thin-pool", params, fmt::format("{} fields, expected at least 4", words.size()));
     if (words.size() > 9)
-        return parse_error(params, fmt::format("{} fields, expected at most 9", words.size()));
+        return detail::status_parse_error("thin-pool", params, fmt::format("{} fields, expected at most 9", words.size()));
 
     ThinPoolStatus status;
 
     const auto transaction_id = detail::parse_decimal(words[0]);
     if (!transaction_id)
-        return parse_error(params, fmt::format("'{}' is not a transaction id", words[0]));
+        return detail::status_parse_error("thin-pool", params, fmt::format("'{}' is not a transaction id", words[0]));
     status.transaction_id = *transaction_id;
 
     // The pool computes used as total minus free, so used never exceeds total.
     const auto metadata = detail::parse_fraction(words[1]);
     if (!metadata || metadata->numerator > metadata->denominator)
-        return parse_error(params, fmt::format("'{}' is not <used>/<total> metadata blocks", words[1]));
+        return detail::status_parse_error("thin-pool", params, fmt::format("'{}' is not <used>/<total> metadata blocks", words[1]));
     status.used_metadata_blocks = metadata->numerator;
     status.total_metadata_blocks = metadata->denominator;
 
     const auto data = detail::parse_fraction(words[2]);
     if (!data || data->numerator > data->denominator)
-        return parse_error(params, fmt::format("'{}' is not <used>/<total> data blocks", words[2]));
+        return detail::status_parse_error("thin-pool", params, fmt::format("'{}' is not <used>/<total> data blocks", words[2]));
     status.used_data_blocks = data->numerator;
     status.total_data_blocks = data->denominator;
 
     if (words[3] != "-") {
         const auto held_root = detail::parse_decimal(words[3]);
         if (!held_root)
-            return parse_error(params, fmt::format("'{}' is not a held metadata root or '-'", words[3]));
+            return detail::status_parse_error("thin-pool", params, fmt::format("'{}' is not a held metadata root or '-'", words[3]));
         status.held_root = held_root;
     }
 
     if (words.size() > 4) {
         status.mode = mode_from_word(words[4]);
         if (!status.mode)
-            return parse_error(params, fmt::format("'{}' is not a pool mode (rw, ro, out_of_data_space)", words[4]));
+            return detail::status_parse_error("thin-pool", params, fmt::format("'{}' is not a pool mode (rw, ro, out_of_data_space)", words[4]));
     }
     if (words.size() > 5) {
         status.discards = discards_from_word(words[5]);
         if (!status.discards)
-            return parse_error(params, fmt::format("'{}' is not a discard mode", words[5]));
+            return detail::status_parse_error("thin-pool", params, fmt::format("'{}' is not a discard mode", words[5]));
     }
     if (words.size() > 6) {
         status.no_space_policy = no_space_policy_from_word(words[6]);
         if (!status.no_space_policy)
-            return parse_error(params, fmt::format("'{}' is not a no-space policy", words[6]));
+            return detail::status_parse_error("thin-pool", params, fmt::format("'{}' is not a no-space policy", words[6]));
     }
     if (words.size() > 7) {
         if (words[7] != "needs_check" && words[7] != "-")
-            return parse_error(params, fmt::format("'{}' is not needs_check or '-'", words[7]));
+            return detail::status_parse_error("thin-pool", params, fmt::format("'{}' is not needs_check or '-'", words[7]));
         status.needs_check = words[7] == "needs_check";
     }
     if (words.size() > 8) {
         status.metadata_low_watermark = detail::parse_decimal(words[8]);
         if (!status.metadata_low_watermark)
-            return parse_error(params, fmt::format("'{}' is not a metadata low watermark", words[8]));
+            return detail::status_parse_error("thin-pool", params, fmt::format("'{}' is not a metadata low watermark", words[8]));
     }
 
     return status;

@@ -8,11 +8,6 @@ namespace volumes::kmod {
 
 namespace {
 
-std::unexpected<Error> parse_error(std::string_view params, std::string_view what)
-{
-    return fail(ErrorCode::Parse, fmt::format("thin status '{}': {}", params, what));
-}
-
 ThinStatus in_state(ThinState state)
 {
     ThinStatus status;
@@ -26,18 +21,18 @@ Result<ThinStatus> parse_thin_status(std::string_view params)
 {
     const auto words = detail::split_status_words(params);
     if (words.empty())
-        return parse_error(params, "empty");
+        return detail::status_parse_error("thin", params, "empty");
     if (words.size() == 1 && words[0] == "Fail")
         return in_state(ThinState::Fail);
     if (words.size() == 1 && words[0] == "Error")
         return in_state(ThinState::Error);
     if (words.size() != 2)
-        return parse_error(params, fmt::format("{} fields, expected 2", words.size()));
+        return detail::status_parse_error("thin", params, fmt::format("{} fields, expected 2", words.size()));
 
     ThinStatus status;
     const auto mapped = detail::parse_decimal(words[0]);
     if (!mapped)
-        return parse_error(params, fmt::format("'{}' is not a mapped sector count", words[0]));
+        return detail::status_parse_error("thin", params, fmt::format("'{}' is not a mapped sector count", words[0]));
     status.mapped_sectors = *mapped;
 
     // The two counts come from separate metadata lookups, so they are not cross-checked:
@@ -45,7 +40,7 @@ Result<ThinStatus> parse_thin_status(std::string_view params)
     if (words[1] != "-") {
         const auto highest = detail::parse_decimal(words[1]);
         if (!highest)
-            return parse_error(params, fmt::format("'{}' is not a highest mapped sector or '-'", words[1]));
+            return detail::status_parse_error("thin", params, fmt::format("'{}' is not a highest mapped sector or '-'", words[1]));
         status.highest_mapped_sector = highest;
     }
     return status;
