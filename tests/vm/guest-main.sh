@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # guest-main.sh <manifest> <results-dir> [per-binary-timeout-seconds]
 #
-# Runs inside the guest, in the chroot /init builds over the host's /. Sets up the
-# few things a real system has (scratch tmpfs, loop, udev), then runs every test
-# binary listed in <manifest> (one absolute path per line) with
+# The guest command of guest.boot (run by boot-guest.sh, in the chroot /init builds
+# over the host's /). Prepares the guest environment (guest-environment.sh), then
+# runs every test binary listed in <manifest> (one absolute path per line) with
 # VOLUMES_GUEST_RESULTS=<results-dir>. Each binary's output goes to the console and
 # to <results-dir>/<binary>.log, its exit status to <results-dir>/binaries/<binary>.exit.
 # Exits non-zero if any binary failed.
@@ -19,51 +19,10 @@ binary_timeout=${3:-1200}
 trap 'echo "=== guest: guest-main.sh failed at line $LINENO: $BASH_COMMAND"' ERR
 trap 'dmesg >"$results/dmesg.log" 2>&1 || true' EXIT
 
-# Own line: the console may still hold a partial line from the firmware or kernel.
-echo
-echo "VOLUMES-GUEST-MAIN-START uptime=$(cut -d' ' -f1 /proc/uptime)"
-echo "=== guest: kernel $(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ { print int($2 / 1024) }' /proc/meminfo) MiB"
+# shellcheck source=SCRIPTDIR/guest-environment.sh
+source "$(dirname "${BASH_SOURCE[0]}")/guest-environment.sh"
 
 mapfile -t binaries < <(grep -v -e '^[[:space:]]*$' -e '^#' "$manifest")
-
-# mount_scratch_tmpfs <dir> <mode>: puts a fresh tmpfs on <dir>. Host paths under
-# <dir> that this run needs (the build tree and results when the build dir is in
-# /tmp) are bound back in, so they stay visible.
-mount_scratch_tmpfs() {
-  local dir=$1 mode=$2 stash=/.host$1 path entry
-  local -A keep=()
-  for path in "$manifest" "$results" "$0" "${binaries[@]}"; do
-    if [[ $path == "$dir"/* ]]; then
-      entry=${path#"$dir"/}
-      keep[${entry%%/*}]=1
-    fi
-  done
-  if ((${#keep[@]})); then
-    mkdir -p "$stash"
-    mount --rbind "$dir" "$stash"
-  fi
-  mount -t tmpfs -o "mode=$mode" tmpfs "$dir"
-  for entry in "${!keep[@]}"; do
-    if [[ -d $stash/$entry ]]; then
-      mkdir -p "$dir/$entry"
-    else
-      touch "$dir/$entry"
-    fi
-    mount --rbind "$stash/$entry" "$dir/$entry"
-  done
-}
-
-start_udev() {
-  /lib/systemd/systemd-udevd --daemon
-  udevadm trigger --type=subsystems --action=add
-  udevadm trigger --type=devices --action=add
-  udevadm settle --timeout=120 || echo "=== guest: WARNING: udev did not settle within 120 s; tests run anyway"
-}
-
-# Hook: start the system dbus-daemon and polkitd here once the D-Bus tests need them.
-start_system_services() {
-  :
-}
 
 run_binary() {
   local binary=$1 name rc start
@@ -82,15 +41,7 @@ run_binary() {
   return "$rc"
 }
 
-mount_scratch_tmpfs /tmp 1777
-mount_scratch_tmpfs /run 0755
-mkdir -p /dev/shm
-mount -t tmpfs -o mode=1777 tmpfs /dev/shm
-
-modprobe loop
-start_udev
-start_system_services
-echo "=== guest: udev settled, setup done at uptime $(cut -d' ' -f1 /proc/uptime) s"
+prepare_guest_environment "$manifest" "$results" "$0" "${binaries[@]}"
 
 mkdir -p "$results/results" "$results/binaries" "$results/xml"
 status=0

@@ -2,10 +2,12 @@
 # /init of the guest's initramfs (busybox sh). Builds a writable root from the host's
 # / (9p, read-only) under a tmpfs overlay, mounts the writable results export at the
 # same path as on the host, runs the one command named on the kernel command line
-# in a chroot, reports its status on the console and powers off.
+# in a chroot, and powers off. On the console it marks the command's start
+# (VOLUMES-GUEST-COMMAND-START uptime=<s>) and reports its exit status
+# (VOLUMES-GUEST-EXIT=<n>; 255 when /init itself failed).
 #
 # Kernel command line:
-#   volumes.run=<abs path>     command to run inside the new root (required)
+#   volumes.run=<command>      absolute path or name in PATH to run inside the new root (required)
 #   volumes.arg=<word>         an argument for it; repeatable, kept in order
 #   volumes.results=<abs path> where the "results" 9p export is mounted
 # Values cannot contain spaces.
@@ -75,6 +77,11 @@ if [ -n "$results" ]; then
   mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 results "/newroot$results" ||
     die "cannot mount the results export (9p tag results) at $results"
 fi
+
+# Own line: the console may still hold a partial line from the firmware or kernel.
+# boot-guest.sh times the boot up to here.
+echo
+echo "VOLUMES-GUEST-COMMAND-START uptime=$(cut -d' ' -f1 /newroot/proc/uptime)"
 
 # SYSTEMD_IGNORE_CHROOT: this chroot is the guest's whole system, but PID 1 (this
 # script) stays outside it, and udevadm trigger/settle ignore requests in a chroot.
