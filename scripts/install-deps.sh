@@ -10,7 +10,7 @@ packages=(
   clang-16 libclang-rt-16-dev libc++-16-dev libc++abi-16-dev
   libsdbus-c++-dev libsdbus-c++-bin
   libdevmapper-dev libudev-dev libkmod-dev libblkid-dev
-  nlohmann-json3-dev libfmt-dev libspdlog-dev libcli11-dev libsystemd-dev
+  nlohmann-json3-dev zlib1g-dev libfmt-dev libspdlog-dev libcli11-dev libsystemd-dev
   libgtest-dev libgmock-dev
   # guest harness: a real kernel with device-mapper, run under qemu
   qemu-system-x86 linux-image-amd64 busybox-static kmod cpio
