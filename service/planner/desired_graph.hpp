@@ -1,0 +1,43 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "kmod/table_line.hpp"
+
+namespace volumes::planner {
+
+// How a device is suspended before its table (or one beneath it) changes. The defaults wait
+// for in-flight I/O and leave filesystems alone, lvm's plain suspend.
+struct SuspendMode {
+    // Keep queued I/O for the next table instead of waiting it out: for repairs and thin pools
+    // that queue when out of space. A shrinking device needs a flush.
+    bool no_flush = false;
+    // false freezes a filesystem mounted on the device first: snapshots and snapshot origins
+    // need it, as lvm's SUSPEND_WITH_LOCKFS.
+    bool skip_lockfs = true;
+
+    bool operator==(const SuspendMode&) const = default;
+};
+
+// One dm device the metadata being committed describes.
+struct DesiredDevice {
+    std::string name;  // "volumes-<pool>-<volume>[_<role>]"
+    std::string uuid;  // starts with the pool's prefix
+    kmod::Table table;
+    bool read_only = false;
+    // The uuids of the graph's devices this table maps onto; every one must be in the graph.
+    // Member disks and other devices outside the pool are not listed.
+    std::vector<std::string> children;
+    SuspendMode suspend;
+
+    bool operator==(const DesiredDevice&) const = default;
+};
+
+// Every dm device of one pool as the metadata being committed describes it. The order is the
+// caller's; the planner follows it wherever the stacking leaves a choice, so plans are stable.
+struct DesiredGraph {
+    std::vector<DesiredDevice> devices;
+};
+
+}  // namespace volumes::planner

@@ -1,0 +1,78 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "kmod/table_line.hpp"
+
+namespace volumes::planner {
+
+// The steps of one transaction. Every step but Create names its device by dm uuid.
+
+// A new device with no table yet.
+struct Create {
+    std::string name;
+    std::string uuid;
+    bool read_only = false;
+    bool operator==(const Create&) const = default;
+};
+
+// Load `table` as the device's inactive table; it goes live on the next Resume.
+struct Load {
+    std::string uuid;
+    kmod::Table table;
+    bool read_only = false;
+    bool operator==(const Load&) const = default;
+};
+
+// Load "0 <length> error" as the inactive table of a device that leaves the graph.
+struct LoadError {
+    std::string uuid;
+    std::uint64_t length = 0;
+    bool operator==(const LoadError&) const = default;
+};
+
+struct Suspend {
+    std::string uuid;
+    bool no_flush = false;
+    bool skip_lockfs = true;
+    bool operator==(const Suspend&) const = default;
+};
+
+// Make the precommitted metadata the committed one. Every plan has exactly one.
+struct CommitMetadata {
+    bool operator==(const CommitMetadata&) const = default;
+};
+
+struct Resume {
+    std::string uuid;
+    bool operator==(const Resume&) const = default;
+};
+
+struct Remove {
+    std::string uuid;
+    bool operator==(const Remove&) const = default;
+};
+
+// Wait once for udev to finish with every create, resume and remove before it.
+struct WaitForUdev {
+    bool operator==(const WaitForUdev&) const = default;
+};
+
+using Step = std::variant<Create, Load, LoadError, Suspend, CommitMetadata, Resume, Remove, WaitForUdev>;
+
+// The steps in the order they must run.
+struct Plan {
+    std::vector<Step> steps;
+    bool operator==(const Plan&) const = default;
+};
+
+// One line, e.g. "suspend VOLUMES-x no-flush skip-lockfs" or
+// "load VOLUMES-x read-only: 0 100 linear 8:16 0 | 100 50 linear 8:32 0".
+std::string to_string(const Step& step);
+// One step per line, each ending in '\n'.
+std::string to_string(const Plan& plan);
+
+}  // namespace volumes::planner

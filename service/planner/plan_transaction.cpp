@@ -1,0 +1,193 @@
+#include "service/planner/plan_transaction.hpp"
+
+#include <optional>
+#include <string>
+
+#include <fmt/core.h>
+
+#include "service/planner/graph_index.hpp"
+#include "service/planner/topological_order.hpp"
+
+namespace volumes::planner {
+
+namespace {
+
+// What happens to a desired device's table.
+enum class Change {
+    New,         // not live: Create, Load, Resume
+    FirstTable,  // live with no live table: Load, Resume
+    Reload,      // Load, and suspend it and its live ancestors
+    Same,        // no Load
+};
+
+// The leaving devices' suspend mode: wait out their I/O and freeze anything mounted.
+constexpr SuspendMode leaving_suspend{.no_flush = false, .skip_lockfs = false};
+
+template <class Name>
+std::unexpected<Error> cycle_error(std::string_view graph, const std::vector<std::vector<std::size_t>>& children,
+                                   const std::vector<std::size_t>& ordered, Name name_of)
+{
+    std::string path;
+    const auto cycle = find_cycle(children, ordered);
+    for (const auto node : cycle)
+        path += fmt::format("{} -> ", name_of(node));
+    if (!cycle.empty())
+        path += name_of(cycle.front());
+    return fail(ErrorCode::Cycle, fmt::format("the {} graph has a cycle: {}", graph, path));
+}
+
+Change change_of(const DesiredDevice& wanted, const LiveDevice* live)
+{
+    if (live == nullptr)
+        return Change::New;
+    if (live->table.empty())
+        return Change::FirstTable;
+    if (live->table != wanted.table || live->read_only != wanted.read_only || live->has_inactive_table)
+        return Change::Reload;
+    return Change::Same;
+}
+
+}  // namespace
+
+Result<Plan> plan_transaction(const LiveState& live_state, const DesiredGraph& desired, std::string_view uuid_prefix)
+{
+    if (uuid_prefix.empty())
+        return fail(ErrorCode::InvalidPrefix, "an empty uuid prefix would claim every dm device");
+
+    auto live_index = index_live(live_state, uuid_prefix);
+    if (!live_index)
+        return std::unexpected(live_index.error());
+    const auto& live = *live_index;
+    auto desired_index = index_desired(desired, live_state, live, uuid_prefix);
+    if (!desired_index)
+        return std::unexpected(desired_index.error());
+    const auto& graph = *desired_index;
+
+    const auto& wanted = desired.devices;
+    const auto desired_bottom_up = topological_order(graph.children);
+    if (desired_bottom_up.size() != wanted.size())
+        return cycle_error("desired", graph.children, desired_bottom_up,
+                           [&](std::size_t i) { return wanted[i].name; });
+    const auto live_bottom_up = topological_order(live.children);
+    if (live_bottom_up.size() != live.devices.size())
+        return cycle_error("live", live.children, live_bottom_up,
+                           [&](std::size_t i) { return live.devices[i]->name; });
+    const auto live_top_down = topological_order(live.parents);
+
+    // live_of[desired index] and desired_of[live index]; a live device with no desired one leaves.
+    std::vector<std::optional<std::size_t>> live_of(wanted.size());
+    std::vector<std::optional<std::size_t>> desired_of(live.devices.size());
+    std::vector<Change> change(wanted.size());
+    for (std::size_t i = 0; i < wanted.size(); ++i) {
+        const auto found = live.by_uuid.find(wanted[i].uuid);
+        if (found != live.by_uuid.end()) {
+            live_of[i] = found->second;
+            desired_of[found->second] = i;
+        }
+        change[i] = change_of(wanted[i], live_of[i] ? live.devices[*live_of[i]] : nullptr);
+    }
+    const auto leaving = [&](std::size_t l) { return !desired_of[l].has_value(); };
+
+    for (std::size_t i = 0; i < wanted.size(); ++i) {
+        if (change[i] != Change::Same)
+            continue;
+        for (const auto child : live.children[*live_of[i]])
+            if (leaving(child))
+                return fail(ErrorCode::LeavingChild,
+                            fmt::format("{} keeps its table, which maps {}, a device that leaves the graph",
+                                        wanted[i].name, live.devices[child]->name));
+    }
+
+    std::size_t inactive_tables = 0;
+    for (const auto* device : live.devices)
+        inactive_tables += device->has_inactive_table ? 1 : 0;
+    for (std::size_t l = 0; l < live.devices.size(); ++l) {
+        if (!leaving(l))
+            continue;
+        const auto& device = *live.devices[l];
+        const auto held_by_pool =
+            live.parents[l].size() + inactive_tables - (device.has_inactive_table ? 1 : 0);
+        if (device.open_count > held_by_pool)
+            return fail(ErrorCode::Busy,
+                        fmt::format("{} leaves the graph but is open {} time(s), {} of them at most by the pool's "
+                                    "devices",
+                                    device.name, device.open_count, held_by_pool));
+    }
+
+    // Devices to suspend: every live one with a table that gets a new one, and its live ancestors.
+    std::vector<bool> suspend(live.devices.size(), false);
+    std::vector<std::size_t> pending;
+    for (std::size_t l = 0; l < live.devices.size(); ++l) {
+        if (live.devices[l]->table.empty())
+            continue;
+        if (leaving(l) || change[*desired_of[l]] == Change::Reload)
+            pending.push_back(l);
+    }
+    while (!pending.empty()) {
+        const auto l = pending.back();
+        pending.pop_back();
+        if (suspend[l])
+            continue;
+        suspend[l] = true;
+        for (const auto parent : live.parents[l])
+            pending.push_back(parent);
+    }
+
+    Plan plan;
+    auto& steps = plan.steps;
+    bool udev_events = false;
+
+    for (const auto i : desired_bottom_up) {
+        const auto& device = wanted[i];
+        if (change[i] == Change::Same)
+            continue;
+        if (change[i] == Change::New) {
+            steps.push_back(Create{device.name, device.uuid, device.read_only});
+            udev_events = true;
+        }
+        steps.push_back(Load{device.uuid, device.table, device.read_only});
+    }
+    for (const auto l : live_bottom_up) {
+        const auto& device = *live.devices[l];
+        if (leaving(l) && !device.table.empty())
+            steps.push_back(LoadError{device.uuid, kmod::table_length(device.table)});
+    }
+
+    for (const auto l : live_top_down) {
+        const auto& device = *live.devices[l];
+        if (!suspend[l] || device.suspended)
+            continue;
+        const auto mode = leaving(l) ? leaving_suspend : wanted[*desired_of[l]].suspend;
+        steps.push_back(Suspend{device.uuid, mode.no_flush, mode.skip_lockfs});
+    }
+
+    steps.push_back(CommitMetadata{});
+
+    for (const auto i : desired_bottom_up) {
+        bool resume = change[i] == Change::New || change[i] == Change::FirstTable;
+        if (live_of[i])
+            resume = resume || suspend[*live_of[i]] || live.devices[*live_of[i]]->suspended;
+        if (resume) {
+            steps.push_back(Resume{wanted[i].uuid});
+            udev_events = true;
+        }
+    }
+    for (const auto l : live_bottom_up) {
+        if (leaving(l) && !live.devices[l]->table.empty()) {
+            steps.push_back(Resume{live.devices[l]->uuid});
+            udev_events = true;
+        }
+    }
+
+    for (const auto l : live_top_down) {
+        if (leaving(l)) {
+            steps.push_back(Remove{live.devices[l]->uuid});
+            udev_events = true;
+        }
+    }
+    if (udev_events)
+        steps.push_back(WaitForUdev{});
+    return plan;
+}
+
+}  // namespace volumes::planner
