@@ -1,14 +1,16 @@
 #pragma once
 
+#include <expected>
+
 #include <gtest/gtest.h>
 
-#include "kmod/error.hpp"
-
-namespace volumes::kmod::testing {
+// Assertions on the project's Result<T> types. Works for any error type with a `code` and a
+// `message`, whose code has a to_string() found next to it (kmod::Error, metadata::Error).
+namespace volumes::testing {
 
 // Passes when `result` is an error with `code` and a message saying what was wrong.
-template <class T>
-::testing::AssertionResult fails_with(const Result<T>& result, ErrorCode code)
+template <class T, class E, class Code>
+::testing::AssertionResult fails_with(const std::expected<T, E>& result, Code code)
 {
     if (result.has_value())
         return ::testing::AssertionFailure() << "succeeded, expected " << to_string(code);
@@ -21,8 +23,8 @@ template <class T>
 }
 
 // Passes when `result` holds a value; otherwise shows the error.
-template <class T>
-::testing::AssertionResult succeeded(const Result<T>& result)
+template <class T, class E>
+::testing::AssertionResult succeeded(const std::expected<T, E>& result)
 {
     if (result.has_value())
         return ::testing::AssertionSuccess();
@@ -30,4 +32,4 @@ template <class T>
                                          << result.error().message;
 }
 
-}  // namespace volumes::kmod::testing
+}  // namespace volumes::testing

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "expect_metadata_result.hpp"
+#include "expect_result.hpp"
 #include "service/metadata/format.hpp"
 
 namespace volumes::metadata {

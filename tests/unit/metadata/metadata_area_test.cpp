@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "expect_metadata_result.hpp"
+#include "expect_result.hpp"
 #include "service/metadata/byte_order.hpp"
 #include "service/metadata/checksum.hpp"
 #include "temp_device.hpp"

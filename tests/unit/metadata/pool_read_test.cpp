@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "expect_metadata_result.hpp"
+#include "expect_result.hpp"
 #include "service/metadata/metadata_area.hpp"
 #include "temp_device.hpp"
 
