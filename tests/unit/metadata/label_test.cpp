@@ -6,6 +6,7 @@
 #include "service/metadata/byte_order.hpp"
 #include "service/metadata/checksum.hpp"
 #include "temp_device.hpp"
+#include "uuid_of.hpp"
 
 namespace volumes::metadata {
 namespace {
@@ -14,13 +15,6 @@ using testing::fails_with;
 using testing::succeeded;
 
 constexpr std::uint64_t kDeviceSize = 64 * kMiB;
-
-Uuid uuid_of(std::uint8_t fill)
-{
-    Uuid uuid;
-    uuid.bytes.fill(fill);
-    return uuid;
-}
 
 Label planned(std::uint64_t device_size = kDeviceSize)
 {

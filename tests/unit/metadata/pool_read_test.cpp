@@ -8,6 +8,7 @@
 #include "expect_result.hpp"
 #include "service/metadata/metadata_area.hpp"
 #include "temp_device.hpp"
+#include "uuid_of.hpp"
 
 namespace volumes::metadata {
 namespace {
@@ -16,13 +17,6 @@ using testing::fails_with;
 using testing::succeeded;
 
 constexpr std::uint64_t kDeviceSize = 16 * kMiB;
-
-Uuid uuid_of(std::uint8_t fill)
-{
-    Uuid uuid;
-    uuid.bytes.fill(fill);
-    return uuid;
-}
 
 // Members with labels and formatted areas; member i has uuid 0x21+i repeated.
 struct TestPool {
