@@ -53,6 +53,20 @@ const char* to_string(RaidSyncAction action)
     return "undef";
 }
 
+std::string health_string(const std::vector<RaidDeviceHealth>& health)
+{
+    std::string chars;
+    for (const auto h : health) {
+        switch (h) {
+        case RaidDeviceHealth::InSync: chars += 'A'; break;
+        case RaidDeviceHealth::NotInSync: chars += 'a'; break;
+        case RaidDeviceHealth::Dead: chars += 'D'; break;
+        case RaidDeviceHealth::Missing: chars += '-'; break;
+        }
+    }
+    return chars;
+}
+
 bool RaidStatus::is_synced() const
 {
     const bool idle = !sync_action || *sync_action == RaidSyncAction::Idle;

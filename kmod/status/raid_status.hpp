@@ -23,6 +23,9 @@ enum class RaidSyncAction { Frozen, Reshape, Resync, Check, Repair, Recover, Idl
 
 const char* to_string(RaidSyncAction action);
 
+// The health characters as the kernel prints them, e.g. "Aa-".
+std::string health_string(const std::vector<RaidDeviceHealth>& health);
+
 // The INFO status of a raid target:
 //   <raid_type> <#devices> <health_chars> <in_sync>/<total>
 //   [<sync_action> <mismatch_cnt>] (1.5.0+) [<data_offset>] (1.9.0+) [<journal_char>] (1.10.0+)

@@ -31,6 +31,13 @@ TEST(RaidStatus, InSyncMirror)
     EXPECT_TRUE(status->is_synced());
 }
 
+TEST(RaidStatus, HealthStringRoundTripsTheKernelCharacters)
+{
+    const auto status = parse_raid_status("raid1 4 AaD- 1024/2048 recover 0 0 -");
+    ASSERT_TRUE(succeeded(status));
+    EXPECT_EQ(health_string(status->health), "AaD-");
+}
+
 TEST(RaidStatus, RecoveringLeg)
 {
     const auto status = parse_raid_status("raid1 2 Aa 1024/524288 recover 0 0 -");

@@ -42,11 +42,12 @@ RaidWaitResult wait_until_raid_synced(const std::string& name, std::uint32_t aft
             return result;
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         if (left.count() <= 0)
-            throw std::runtime_error(fmt::format("{} not in sync after {} s: {} of {} sectors, action {}", name,
-                                                 timeout.count(), result.status.in_sync_sectors,
-                                                 result.status.total_sectors,
-                                                 result.status.sync_action ? kmod::to_string(*result.status.sync_action)
-                                                                           : "none"));
+            throw std::runtime_error(fmt::format(
+                "{} not in sync after {} s: health {}, {} of {} sectors, action {}, event {} (waited past {})",
+                name, timeout.count(), kmod::health_string(result.status.health), result.status.in_sync_sectors,
+                result.status.total_sectors,
+                result.status.sync_action ? kmod::to_string(*result.status.sync_action) : "none", result.event_nr,
+                after_event));
         auto woke = poller->wait(left);
         if (!woke)
             throw std::runtime_error(woke.error().message);
