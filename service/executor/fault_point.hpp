@@ -1,0 +1,29 @@
+#pragma once
+
+#include <string_view>
+
+#include "service/executor/executor_error.hpp"
+
+// Named places in a transaction where a test can stop the process, to prove that start-up
+// reconciliation repairs whatever a crash there leaves behind.
+//
+// VOLUMESD_FAULT=<point>       the process kills itself with SIGKILL on reaching <point>
+// VOLUMESD_FAULT=<point>:fail  the point returns ErrorCode::Fault instead (tests of revert)
+//
+// Points of the executor, in the order a transaction reaches them: "precommitted",
+// "created", "preloaded", "suspended", "committed", "resumed", "removed"; the engine's
+// metadata writer adds "member-precommitted" and "member-committed" (after the first member
+// of several).
+namespace volumes::executor {
+
+// Every point a transaction may reach, in that order.
+inline constexpr std::string_view fault_points[] = {
+    "member-precommitted", "precommitted", "created", "preloaded", "suspended",
+    "member-committed",    "committed",    "resumed", "removed",
+};
+
+// Reads VOLUMESD_FAULT each call (tests set it per child process). Returns normally when the
+// variable is unset or names another point.
+Result<void> fault_point(std::string_view name);
+
+}  // namespace volumes::executor

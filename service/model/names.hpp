@@ -1,0 +1,38 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "service/model/model_error.hpp"
+#include "service/model/pool_model.hpp"
+
+// dm names and uuids of a pool's devices (architecture.md "Persistent model"):
+//   name  volumes-<pool>-<volume>            a visible volume
+//         volumes-<pool>-<volume>_<role>     a hidden sub-volume
+//   uuid  VOLUMES-<pool uuid>-<volume uuid>[-<role>]
+// In names, a '-' inside a pool or volume name is written "--" (as lvm does), so no two
+// (pool, volume) pairs map to one dm name.
+namespace volumes::model {
+
+// The sub-volumes a volume's stack may have.
+namespace role {
+std::string rmeta(unsigned slot);   // "rmeta_<slot>"
+std::string rimage(unsigned slot);  // "rimage_<slot>"
+inline constexpr std::string_view real = "real";  // an origin's own table while it has snapshots
+inline constexpr std::string_view cow = "cow";
+inline constexpr std::string_view tmeta = "tmeta";
+inline constexpr std::string_view tdata = "tdata";
+}  // namespace role
+
+// 1 to 64 characters of [A-Za-z0-9+_.-], not starting with '-' or '.', and for volumes not
+// containing a reserved role suffix ("_rmeta", "_rimage", "_real", "_cow", "_tmeta",
+// "_tdata"). InvalidArgument saying which rule the name breaks.
+Result<void> check_pool_name(std::string_view name);
+Result<void> check_volume_name(std::string_view name);
+
+std::string dm_name(std::string_view pool_name, std::string_view volume_name, std::string_view role = {});
+// "VOLUMES-<pool uuid>-": every device of the pool has it, and no device of another pool does.
+std::string dm_uuid_prefix(const Uuid& pool_uuid);
+std::string dm_uuid(const Uuid& pool_uuid, const Uuid& volume_uuid, std::string_view role = {});
+
+}  // namespace volumes::model

@@ -1,0 +1,126 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "service/metadata/uuid.hpp"
+
+// The pool model: what one pool's metadata document describes (the "pool" object of the
+// envelope in service/metadata/document.hpp). Sizes are bytes unless a name says sectors or
+// extents; extents are the pool's fixed allocation unit.
+namespace volumes::model {
+
+using metadata::Uuid;
+
+// `count` extents of one member, from extent `start` of its data area.
+struct ExtentRun {
+    Uuid member;
+    std::uint64_t start = 0;
+    std::uint64_t count = 0;
+    bool operator==(const ExtentRun&) const = default;
+};
+
+// The extents of one linear mapping, laid end to end in this order.
+using ExtentMap = std::vector<ExtentRun>;
+
+struct LinearLayout {
+    ExtentMap data;
+    bool operator==(const LinearLayout&) const = default;
+};
+
+// One slot of a raid1 array: its metadata sub-volume (rmeta, one extent) and its image
+// (rimage). Both live on one member, and no two legs of an array share a member.
+struct Raid1Leg {
+    ExtentMap meta;
+    ExtentMap data;
+    // The uuid of the TrackedImage volume this leg is split off as; the array then loads the
+    // slot as "- -" and the write-intent bitmap records what changes until it is merged back.
+    std::optional<Uuid> tracked_image;
+    bool operator==(const Raid1Leg&) const = default;
+};
+
+struct Raid1Layout {
+    std::uint64_t region_size = 0;  // write-intent bitmap region, bytes, a power of two
+    std::vector<Raid1Leg> legs;
+    bool operator==(const Raid1Layout&) const = default;
+};
+
+// A raid1 leg split off read-only while the array tracks changes. Its data is the leg's
+// `data` extents; it owns no extents of its own.
+struct TrackedImageLayout {
+    Uuid array;
+    std::uint32_t slot = 0;
+    bool operator==(const TrackedImageLayout&) const = default;
+};
+
+enum class SnapshotMergeState {
+    None,
+    Pending,  // recorded while the origin or the snapshot was open; starts at the next activation
+    Merging,  // the origin carries snapshot-merge; the snapshot has no device of its own
+    Failed,   // the kernel reported "Merge failed"; nothing further was destroyed
+};
+
+// A CoW snapshot of a linear or raid1 origin. While an origin has snapshots its own table
+// moves to a "real" sub-device and its visible device becomes snapshot-origin.
+struct SnapshotLayout {
+    Uuid origin;
+    ExtentMap cow;
+    std::uint32_t chunk_size = 0;  // bytes, a power of two from 4 KiB
+    SnapshotMergeState merge = SnapshotMergeState::None;
+    bool operator==(const SnapshotLayout&) const = default;
+};
+
+// A dm-thin pool over a metadata (tmeta) and a data (tdata) sub-volume. The visible device
+// is the thin-pool target itself.
+struct ThinPoolLayout {
+    ExtentMap meta;
+    ExtentMap data;
+    std::uint32_t block_size = 0;         // bytes, a multiple of 64 KiB
+    std::uint64_t low_water_blocks = 0;   // free data blocks below which the pool raises an event
+    bool error_if_no_space = false;
+    std::uint64_t transaction_id = 0;     // the one committed together with this document
+    std::optional<std::uint64_t> held_metadata_root;  // set while a metadata snapshot is reserved
+    std::uint32_t next_thin_id = 0;       // the thin device id the next thin volume gets
+    bool operator==(const ThinPoolLayout&) const = default;
+};
+
+struct ThinLayout {
+    Uuid pool;
+    std::uint32_t thin_id = 0;
+    std::optional<std::uint32_t> origin_thin_id;  // set for a thin snapshot
+    std::uint64_t virtual_size = 0;               // bytes, a multiple of 512
+    bool operator==(const ThinLayout&) const = default;
+};
+
+using VolumeLayout =
+    std::variant<LinearLayout, Raid1Layout, TrackedImageLayout, SnapshotLayout, ThinPoolLayout, ThinLayout>;
+
+struct Volume {
+    Uuid uuid;
+    std::string name;
+    // Whether its devices should exist: activation and deactivation are transactions too, and
+    // start-up activates what the committed metadata says is active.
+    bool active = true;
+    VolumeLayout layout;
+    bool operator==(const Volume&) const = default;
+};
+
+struct Member {
+    Uuid uuid;
+    std::uint64_t extent_count = 0;
+    bool operator==(const Member&) const = default;
+};
+
+struct Pool {
+    Uuid uuid;
+    std::string name;
+    std::uint64_t extent_size = 0;  // bytes, equal to every member label's
+    std::vector<Member> members;
+    std::vector<Volume> volumes;
+    bool operator==(const Pool&) const = default;
+};
+
+}  // namespace volumes::model
