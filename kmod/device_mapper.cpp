@@ -102,6 +102,20 @@ Result<Table> table(const DeviceId& device)
     return task.targets();
 }
 
+Result<std::vector<DeviceNumber>> deps(const DeviceId& device)
+{
+    DmTask task(DM_DEVICE_DEPS, "dependencies of", device);
+    if (auto ran = task.run(); !ran)
+        return std::unexpected(ran.error());
+    std::vector<DeviceNumber> numbers;
+    const dm_deps* found = dm_task_get_deps(task.get());
+    if (!found)
+        return numbers;
+    for (std::uint32_t i = 0; i < found->count; ++i)
+        numbers.push_back(DeviceNumber::from_dev_t(static_cast<dev_t>(found->device[i])));
+    return numbers;
+}
+
 Result<std::string> message(const DeviceId& device, std::string_view text)
 {
     DmTask task(DM_DEVICE_TARGET_MSG, "message to", device);

@@ -51,6 +51,9 @@ Result<Table> status(const DeviceId& device, bool no_flush = true);
 // The live table as the kernel reports it.
 Result<Table> table(const DeviceId& device);
 
+// The devices the live table maps onto (DM_DEVICE_DEPS); empty when there is no live table.
+Result<std::vector<DeviceNumber>> deps(const DeviceId& device);
+
 // Sends a target message (sector 0) and returns the target's response, if any.
 Result<std::string> message(const DeviceId& device, std::string_view text);
 
