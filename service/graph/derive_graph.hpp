@@ -29,7 +29,9 @@ using DeviceNumbers = std::unordered_map<std::string, kmod::DeviceNumber>;
 struct DerivedGraph {
     planner::DesiredGraph graph;
     // Uuids of devices some table stacks on but that are not in DeviceNumbers: those tables
-    // name 0:0 in their place, and the caller creates these devices before deriving again.
+    // name 0:<its index here> in their place (0:0 for the first; distinct, as snapshot and
+    // thin-pool tables refuse one device in two places), and the caller creates these devices
+    // before deriving again.
     std::vector<std::string> unresolved;
 };
 

@@ -1,0 +1,123 @@
+#include "service/graph/graph_builder.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include <fmt/core.h>
+
+#include "kmod/tables/linear_table.hpp"
+#include "service/model/names.hpp"
+#include "service/model/volume_lookup.hpp"
+
+namespace volumes::graph {
+
+namespace {
+
+constexpr std::uint64_t sector_size = 512;
+
+}  // namespace
+
+GraphBuilder::GraphBuilder(const model::Pool& pool, const MemberPlacements& members, const DeviceNumbers& devices)
+    : pool_(pool), members_(members), devices_(devices)
+{
+}
+
+std::string GraphBuilder::name(const model::Volume& volume, std::string_view role) const
+{
+    return model::dm_name(pool_.name, volume.name, role);
+}
+
+std::string GraphBuilder::uuid(const model::Volume& volume, std::string_view role) const
+{
+    return model::dm_uuid(pool_.uuid, volume.uuid, role);
+}
+
+model::Result<std::uint64_t> GraphBuilder::sectors(std::uint64_t bytes, std::string_view what) const
+{
+    if (bytes % sector_size != 0)
+        return model::fail(model::ErrorCode::InvalidArgument,
+                           fmt::format("{} of {} bytes is not a whole number of 512-byte sectors", what, bytes));
+    return bytes / sector_size;
+}
+
+model::Result<kmod::Table> GraphBuilder::linear_over(const model::ExtentMap& extents,
+                                                     std::string_view device_name) const
+{
+    const auto extent_sectors = sectors(pool_.extent_size, "the extent size");
+    if (!extent_sectors)
+        return std::unexpected(extent_sectors.error());
+
+    std::vector<kmod::LinearSegment> segments;
+    for (const auto& run : extents) {
+        const auto member = members_.find(run.member);
+        if (member == members_.end())
+            return model::fail(model::ErrorCode::InvalidArgument,
+                               fmt::format("{}: member {} has no placement", device_name, run.member.to_string()));
+        const auto data_start = sectors(member->second.data_start, "the data area start of a member");
+        if (!data_start)
+            return std::unexpected(data_start.error());
+        segments.push_back(kmod::LinearSegment{
+            member->second.device,
+            *data_start + run.start * *extent_sectors,
+            run.count * *extent_sectors,
+        });
+    }
+    return built(kmod::linear_table(segments), device_name);
+}
+
+model::Result<std::uint64_t> GraphBuilder::size(const model::Volume& volume) const
+{
+    const auto bytes = model::volume_size(pool_, volume);
+    if (!bytes)
+        return model::fail(model::ErrorCode::InvalidArgument,
+                           fmt::format("volume '{}' has no size: it refers to a volume that is not in the pool, "
+                                       "or is a raid1 array without legs",
+                                       volume.name));
+    return sectors(*bytes, fmt::format("the size of volume '{}'", volume.name));
+}
+
+model::Result<std::string> GraphBuilder::add_linear(const model::Volume& volume, std::string_view role,
+                                                    const model::ExtentMap& extents)
+{
+    auto sub_name = name(volume, role);
+    auto table = linear_over(extents, sub_name);
+    if (!table)
+        return std::unexpected(table.error());
+    auto sub_uuid = uuid(volume, role);
+    add(device(std::move(sub_name), sub_uuid, Mapping{std::move(*table), {}}));
+    return sub_uuid;
+}
+
+kmod::DeviceNumber GraphBuilder::stack_on(const std::string& uuid)
+{
+    if (const auto found = devices_.find(uuid); found != devices_.end())
+        return found->second;
+    auto& unresolved = derived_.unresolved;
+    auto listed = std::find(unresolved.begin(), unresolved.end(), uuid);
+    if (listed == unresolved.end())
+        listed = unresolved.insert(unresolved.end(), uuid);
+    // Distinct stand-ins, as snapshot and thin-pool tables refuse one device in two places.
+    return kmod::DeviceNumber{0, static_cast<std::uint32_t>(listed - unresolved.begin())};
+}
+
+void GraphBuilder::add(planner::DesiredDevice device)
+{
+    derived_.graph.devices.push_back(std::move(device));
+}
+
+DerivedGraph GraphBuilder::finish() &&
+{
+    return std::move(derived_);
+}
+
+planner::DesiredDevice device(std::string name, std::string uuid, Mapping mapping)
+{
+    planner::DesiredDevice result;
+    result.name = std::move(name);
+    result.uuid = std::move(uuid);
+    result.table = std::move(mapping.table);
+    result.children = std::move(mapping.children);
+    return result;
+}
+
+}  // namespace volumes::graph
