@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "kmod/device_number.hpp"
 #include "kmod/table_line.hpp"
 
 namespace volumes::planner {
@@ -20,6 +21,7 @@ struct LiveDevice {
     bool suspended = false;
     std::uint32_t open_count = 0;
     bool has_inactive_table = false;
+    kmod::DeviceNumber number;  // what the tables of devices stacked on it name it by
 
     bool operator==(const LiveDevice&) const = default;
 };

@@ -40,6 +40,7 @@ std::string to_string(const Step& step)
                 return fmt::format("load {}{}: {}", s.uuid, read_only_word(s.read_only), table_text(s.table));
             },
             [](const LoadError& s) { return fmt::format("load-error {} {}", s.uuid, s.length); },
+            [](const ResumeNewChild& s) { return fmt::format("resume-new-child {}", s.uuid); },
             [](const Suspend& s) {
                 return fmt::format("suspend {} {} {}", s.uuid, s.no_flush ? "no-flush" : "flush",
                                    s.skip_lockfs ? "skip-lockfs" : "lockfs");

@@ -34,6 +34,16 @@ struct LoadError {
     bool operator==(const LoadError&) const = default;
 };
 
+// Resume a new device during the preload, before its parents' tables are loaded: a device
+// has size 0 until its first table is live, and targets such as raid check their
+// components' sizes when their table is loaded (lvm resumes a child that grew the same way).
+// It maps only extents the committed metadata leaves free, and nothing uses it until its
+// parents resume after the commit.
+struct ResumeNewChild {
+    std::string uuid;
+    bool operator==(const ResumeNewChild&) const = default;
+};
+
 struct Suspend {
     std::string uuid;
     bool no_flush = false;
@@ -61,7 +71,7 @@ struct WaitForUdev {
     bool operator==(const WaitForUdev&) const = default;
 };
 
-using Step = std::variant<Create, Load, LoadError, Suspend, CommitMetadata, Resume, Remove, WaitForUdev>;
+using Step = std::variant<Create, Load, LoadError, ResumeNewChild, Suspend, CommitMetadata, Resume, Remove, WaitForUdev>;
 
 // The steps in the order they must run.
 struct Plan {

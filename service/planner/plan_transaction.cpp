@@ -114,13 +114,17 @@ Result<Plan> plan_transaction(const LiveState& live_state, const DesiredGraph& d
                                     device.name, device.open_count, held_by_pool));
     }
 
-    // Devices to suspend: every live one with a table that gets a new one, and its live ancestors.
+    // Devices to suspend: every live one with a table that gets a new one, every leaving one
+    // that nothing stacks on, and their live ancestors. A leaving device under a live parent
+    // stays live on its old table until that parent has resumed, because the parent's old
+    // table may still write to it as it goes (md writes its superblocks when a raid table is
+    // destroyed) and a write to a suspended device waits for its resume.
     std::vector<bool> suspend(live.devices.size(), false);
     std::vector<std::size_t> pending;
     for (std::size_t l = 0; l < live.devices.size(); ++l) {
         if (live.devices[l]->table.empty())
             continue;
-        if (leaving(l) || change[*desired_of[l]] == Change::Reload)
+        if (leaving(l) ? live.parents[l].empty() : change[*desired_of[l]] == Change::Reload)
             pending.push_back(l);
     }
     while (!pending.empty()) {
@@ -133,10 +137,16 @@ Result<Plan> plan_transaction(const LiveState& live_state, const DesiredGraph& d
             pending.push_back(parent);
     }
 
+    std::vector<bool> has_desired_parent(wanted.size(), false);
+    for (const auto& children : graph.children)
+        for (const auto child : children)
+            has_desired_parent[child] = true;
+
     Plan plan;
     auto& steps = plan.steps;
     bool udev_events = false;
 
+    std::vector<bool> resumed_in_preload(wanted.size(), false);
     for (const auto i : desired_bottom_up) {
         const auto& device = wanted[i];
         if (change[i] == Change::Same)
@@ -146,6 +156,11 @@ Result<Plan> plan_transaction(const LiveState& live_state, const DesiredGraph& d
             udev_events = true;
         }
         steps.push_back(Load{device.uuid, device.table, device.read_only});
+        if ((change[i] == Change::New || change[i] == Change::FirstTable) && has_desired_parent[i]) {
+            steps.push_back(ResumeNewChild{device.uuid});
+            resumed_in_preload[i] = true;
+            udev_events = true;
+        }
     }
     for (const auto l : live_bottom_up) {
         const auto& device = *live.devices[l];
@@ -163,8 +178,19 @@ Result<Plan> plan_transaction(const LiveState& live_state, const DesiredGraph& d
 
     steps.push_back(CommitMetadata{});
 
+    // A leaving device found suspended under a live parent (left so by something else) is
+    // resumed first, on its error table, so that no parent's resume waits on it.
+    const auto leaving_live = [&](std::size_t l) { return leaving(l) && !live.devices[l]->table.empty(); };
+    std::vector<bool> resumed_first(live.devices.size(), false);
+    for (const auto l : live_bottom_up) {
+        if (leaving_live(l) && live.devices[l]->suspended && !live.parents[l].empty()) {
+            steps.push_back(Resume{live.devices[l]->uuid});
+            resumed_first[l] = true;
+            udev_events = true;
+        }
+    }
     for (const auto i : desired_bottom_up) {
-        bool resume = change[i] == Change::New || change[i] == Change::FirstTable;
+        bool resume = (change[i] == Change::New || change[i] == Change::FirstTable) && !resumed_in_preload[i];
         if (live_of[i])
             resume = resume || suspend[*live_of[i]] || live.devices[*live_of[i]]->suspended;
         if (resume) {
@@ -172,8 +198,9 @@ Result<Plan> plan_transaction(const LiveState& live_state, const DesiredGraph& d
             udev_events = true;
         }
     }
-    for (const auto l : live_bottom_up) {
-        if (leaving(l) && !live.devices[l]->table.empty()) {
+    // Leaving devices top-down, so each parent's old table is gone before its children's go.
+    for (const auto l : live_top_down) {
+        if (leaving_live(l) && !resumed_first[l]) {
             steps.push_back(Resume{live.devices[l]->uuid});
             udev_events = true;
         }

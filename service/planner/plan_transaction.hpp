@@ -35,22 +35,30 @@ namespace volumes::planner {
 //    differs from the desired one (tables compared line by line as TableLine values), or that
 //    has an inactive table left over, so a Resume never activates a table this plan did not
 //    load. A live device with no live table (created, never loaded) gets Load and no Create.
+//    A new or table-less device that a desired device stacks on gets ResumeNewChild right
+//    after its Load, so its parent's table, loaded later, sees its size.
 // 3. In the same preload, after those and bottom-up in the live graph, every live device of
 //    the pool that is not desired ("leaving") gets LoadError with its live table's length, so
 //    no two live tables share a sub-device once the new ones resume (lvm's fix for a removed
 //    layer whose old table stayed live next to its parent's new one). A leaving device with
 //    no live table only gets removed.
-// 4. Suspend, top-down in the live graph: every device with a live table that gets a Load or
-//    LoadError, and every live ancestor of one. Desired devices use their SuspendMode; leaving
-//    ones flush and lock the filesystem, the most careful mode, as nothing outside the pool
-//    has them open. Devices already suspended get no Suspend; new and table-less devices are
-//    never suspended.
+// 4. Suspend, top-down in the live graph: every device with a live table that gets a Load,
+//    every leaving device with a live table that no live device stacks on, and every live
+//    ancestor of one. A leaving device under a live parent is not suspended: the parent's old
+//    table may still write to it while it is torn down (md writes its superblocks when a raid
+//    table is destroyed), and a write to a suspended device would wait forever. Desired
+//    devices use their SuspendMode; leaving ones flush and lock the filesystem, the most
+//    careful mode, as nothing outside the pool has them open. Devices already suspended get
+//    no Suspend; new and table-less devices are never suspended.
 // 5. CommitMetadata, once, after every preload and suspend.
-// 6. Resume, bottom-up in the desired graph, every desired device that is new, got its first
-//    table, was suspended by this plan or was already suspended; then, bottom-up in the live
-//    graph, every leaving device with a live table, now on its error table. So in a snapshot
-//    merge the origin (snapshot-merge) takes over the COW while the old snapshot device is
-//    still suspended, as the handover requires.
+// 6. Resume: first, bottom-up, any leaving device found already suspended under a live
+//    parent (onto its error table, so no parent's resume waits on it); then, bottom-up in the
+//    desired graph, every desired device that is new or got its first table (unless resumed
+//    in the preload), was suspended by this plan or was already suspended; then, top-down in
+//    the live graph, every other leaving device with a live table, onto its error table, each
+//    parent before its children so a parent's old table is gone before theirs. So in a
+//    snapshot merge the origin (snapshot-merge) takes over the COW while the old snapshot
+//    device is still suspended, as the handover requires.
 // 7. Remove the leaving devices, top-down in the live graph, then WaitForUdev once, if any
 //    step created, resumed or removed a device.
 // 8. When nothing changes the plan is CommitMetadata alone: every transaction commits its

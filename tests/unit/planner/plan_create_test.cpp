@@ -46,22 +46,24 @@ TEST(PlanCreate, NewReadOnlyVolumeIsCreatedAndLoadedReadOnly)
 
 TEST(PlanCreate, NewRaid1CreatesAndLoadsItsLegsBeforeTheTop)
 {
+    // The legs go live before the array's table is loaded: dm-raid checks its components'
+    // sizes at load, and a device without a live table has none.
     EXPECT_EQ(render(plan_transaction({}, DesiredGraph{raid1_set()}, prefix)),
               "create volumes-p1-lv1_rmeta_0 VOLUMES-P1-lv1_rmeta_0\n"
               "load VOLUMES-P1-lv1_rmeta_0: 0 8192 linear 8:16 2048\n"
+              "resume-new-child VOLUMES-P1-lv1_rmeta_0\n"
               "create volumes-p1-lv1_rimage_0 VOLUMES-P1-lv1_rimage_0\n"
               "load VOLUMES-P1-lv1_rimage_0: 0 2097152 linear 8:16 10240\n"
+              "resume-new-child VOLUMES-P1-lv1_rimage_0\n"
               "create volumes-p1-lv1_rmeta_1 VOLUMES-P1-lv1_rmeta_1\n"
               "load VOLUMES-P1-lv1_rmeta_1: 0 8192 linear 8:32 2048\n"
+              "resume-new-child VOLUMES-P1-lv1_rmeta_1\n"
               "create volumes-p1-lv1_rimage_1 VOLUMES-P1-lv1_rimage_1\n"
               "load VOLUMES-P1-lv1_rimage_1: 0 2097152 linear 8:32 10240\n"
+              "resume-new-child VOLUMES-P1-lv1_rimage_1\n"
               "create volumes-p1-lv1 VOLUMES-P1-lv1\n"
               "load VOLUMES-P1-lv1: 0 2097152 raid raid1 3 0 region_size 1024 2 253:0 253:1 253:2 253:3\n"
               "commit-metadata\n"
-              "resume VOLUMES-P1-lv1_rmeta_0\n"
-              "resume VOLUMES-P1-lv1_rimage_0\n"
-              "resume VOLUMES-P1-lv1_rmeta_1\n"
-              "resume VOLUMES-P1-lv1_rimage_1\n"
               "resume VOLUMES-P1-lv1\n"
               "wait-for-udev\n");
 }
