@@ -1,0 +1,85 @@
+#include "service/executor/kernel_changes.hpp"
+
+#include <algorithm>
+#include <ranges>
+
+#include "kmod/device_mapper.hpp"
+#include "service/executor/kernel_failure.hpp"
+
+namespace volumes::executor {
+namespace {
+
+namespace dm = kmod::dm;
+
+kmod::DeviceId by_uuid(const std::string& uuid)
+{
+    return kmod::DeviceId::by_uuid(uuid);
+}
+
+}  // namespace
+
+Result<void> KernelChanges::create(const planner::Create& step)
+{
+    kmod::UdevCookie unused;
+    auto created = dm::create({step.name, step.uuid, step.read_only}, {}, unused);
+    if (!created)
+        return kernel_failure(created.error());
+    created_.push_back(step.uuid);
+    return {};
+}
+
+Result<void> KernelChanges::load(const std::string& uuid, const kmod::Table& table, bool read_only,
+                                 bool stale_inactive)
+{
+    if (stale_inactive)
+        if (auto cleared = dm::clear_inactive(by_uuid(uuid)); !cleared)
+            return kernel_failure(cleared.error());
+    if (auto loaded = dm::reload(by_uuid(uuid), table, read_only); !loaded)
+        return kernel_failure(loaded.error());
+    loaded_.push_back(uuid);
+    return {};
+}
+
+Result<void> KernelChanges::resume_new_child(const planner::ResumeNewChild& step)
+{
+    if (auto resumed = dm::resume(by_uuid(step.uuid), preload_cookie_); !resumed)
+        return kernel_failure(resumed.error());
+    resumed_new_.push_back(step.uuid);
+    return {};
+}
+
+Result<void> KernelChanges::suspend(const planner::Suspend& step)
+{
+    auto suspended = dm::suspend(by_uuid(step.uuid), {.no_flush = step.no_flush, .skip_lockfs = step.skip_lockfs});
+    if (!suspended)
+        return kernel_failure(suspended.error());
+    suspended_.push_back(step.uuid);
+    return {};
+}
+
+std::vector<std::string> KernelChanges::revert()
+{
+    std::vector<std::string> problems;
+    if (auto waited = preload_cookie_.wait(); !waited)
+        problems.push_back(waited.error().message);
+    // Before any resume, or the resume would make the new table live.
+    for (const auto& uuid : loaded_)
+        if (auto cleared = dm::clear_inactive(by_uuid(uuid)); !cleared)
+            problems.push_back(cleared.error().message);
+    kmod::UdevCookie cookie;
+    for (const auto& uuid : std::views::reverse(suspended_))
+        if (auto resumed = dm::resume(by_uuid(uuid), cookie); !resumed)
+            problems.push_back(resumed.error().message);
+    auto leftovers = created_;
+    for (const auto& uuid : resumed_new_)
+        if (std::find(created_.begin(), created_.end(), uuid) == created_.end())
+            leftovers.push_back(uuid);
+    for (const auto& uuid : std::views::reverse(leftovers))
+        if (auto removed = dm::remove(by_uuid(uuid), cookie); !removed)
+            problems.push_back(removed.error().message);
+    if (auto waited = cookie.wait(); !waited)
+        problems.push_back(waited.error().message);
+    return problems;
+}
+
+}  // namespace volumes::executor
