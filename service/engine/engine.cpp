@@ -1,0 +1,274 @@
+#include "service/engine/engine.hpp"
+
+#include <algorithm>
+
+#include <fmt/core.h>
+
+#include "kmod/device_mapper.hpp"
+#include "kmod/status/raid_status.hpp"
+#include "service/devices/member_scan.hpp"
+#include "service/engine/error_translation.hpp"
+#include "service/engine/pool_assembly.hpp"
+#include "service/engine/pool_transaction.hpp"
+#include "service/model/names.hpp"
+#include "service/model/volume_lookup.hpp"
+
+namespace volumes::engine {
+
+namespace {
+
+Result<model::Uuid> new_uuid()
+{
+    auto uuid = model::Uuid::generate();
+    if (!uuid)
+        return std::unexpected(from_metadata(uuid.error()));
+    return *uuid;
+}
+
+Result<const model::Volume*> volume_named(const model::Pool& pool, std::string_view name)
+{
+    const auto* volume = model::find_volume(pool, name);
+    if (!volume)
+        return fail(ErrorCode::NotFound, fmt::format("pool '{}' has no volume '{}'", pool.name, name));
+    return volume;
+}
+
+Result<void> check_in_sync(const model::Pool& pool, const model::Volume& array)
+{
+    const auto uuid = model::dm_uuid(pool.uuid, array.uuid);
+    auto lines = kmod::dm::status(kmod::DeviceId::by_uuid(uuid));
+    if (!lines)
+        return std::unexpected(from_kmod(lines.error()));
+    if (lines->size() != 1)
+        return fail(ErrorCode::Failed, fmt::format("raid1 volume '{}' has no single raid status line", array.name));
+    auto status = kmod::parse_raid_status(lines->front().params);
+    if (!status)
+        return std::unexpected(from_kmod(status.error()));
+    if (!status->is_synced())
+        return fail(ErrorCode::Busy,
+                    fmt::format("raid1 volume '{}' is not in sync ({} of {} sectors, health {}); wait for its sync",
+                                array.name, status->in_sync_sectors, status->total_sectors,
+                                kmod::health_string(status->health)));
+    return {};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Engine>> Engine::start()
+{
+    auto targets = kmod::KernelTargets::open();
+    if (!targets)
+        return std::unexpected(from_kmod(targets.error()));
+    std::unique_ptr<Engine> engine(new Engine(std::move(*targets)));
+    auto scanned = devices::scan_members();
+    if (!scanned)
+        return std::unexpected(from_devices(scanned.error()));
+    for (const auto& found : devices::group_by_pool(std::move(scanned->members))) {
+        auto assembled = assemble_pool(found);
+        if (!assembled)
+            continue;
+        auto& pool = **assembled;
+        for (const auto& skipped : scanned->skipped)
+            pool.problems.push_back(skipped);
+        if (auto reconciled = reconcile_pool(pool, engine->targets_); !reconciled)
+            pool.problems.push_back("reconciling its devices: " + reconciled.error().message);
+        engine->pools_.push_back(std::move(*assembled));
+    }
+    return engine;
+}
+
+ManagedPool* Engine::find(std::string_view name) const
+{
+    std::lock_guard guard(pools_lock_);
+    for (const auto& pool : pools_)
+        if (pool->pool.name == name)
+            return pool.get();
+    return nullptr;
+}
+
+Result<ManagedPool*> Engine::find_or_fail(std::string_view name) const
+{
+    auto* pool = find(name);
+    if (!pool)
+        return fail(ErrorCode::NotFound, fmt::format("no pool named '{}'", name));
+    return pool;
+}
+
+template <class Change>
+Result<void> Engine::change(std::string_view pool_name, Change&& change)
+{
+    auto managed = find_or_fail(pool_name);
+    if (!managed)
+        return std::unexpected(managed.error());
+    std::lock_guard guard((*managed)->lock);
+    Result<model::Pool> next = change(std::as_const((*managed)->pool));
+    if (!next)
+        return std::unexpected(next.error());
+    std::lock_guard targets_guard(targets_lock_);
+    return apply_pool_change(**managed, *next, targets_);
+}
+
+Result<PoolSummary> Engine::create_pool(const std::string& name, const std::vector<std::string>& devices,
+                                        const CreatePoolOptions& options)
+{
+    if (find(name))
+        return fail(ErrorCode::AlreadyExists, fmt::format("a pool named '{}' exists", name));
+    auto created = create_pool_on(name, devices, options);
+    if (!created)
+        return std::unexpected(created.error());
+    auto summary = summarize_pool(**created);
+    std::lock_guard guard(pools_lock_);
+    pools_.push_back(std::move(*created));
+    return summary;
+}
+
+std::vector<PoolSummary> Engine::pools() const
+{
+    std::lock_guard guard(pools_lock_);
+    std::vector<PoolSummary> summaries;
+    for (const auto& pool : pools_)
+        summaries.push_back(summarize_pool(*pool));
+    return summaries;
+}
+
+Result<PoolSummary> Engine::pool(std::string_view name) const
+{
+    auto managed = find_or_fail(name);
+    if (!managed)
+        return std::unexpected(managed.error());
+    std::lock_guard guard((*managed)->lock);
+    return summarize_pool(**managed);
+}
+
+Result<std::vector<VolumeSummary>> Engine::volumes(std::string_view pool_name) const
+{
+    auto managed = find_or_fail(pool_name);
+    if (!managed)
+        return std::unexpected(managed.error());
+    std::lock_guard guard((*managed)->lock);
+    std::vector<VolumeSummary> summaries;
+    for (const auto& volume : (*managed)->pool.volumes)
+        summaries.push_back(summarize_volume((*managed)->pool, volume));
+    return summaries;
+}
+
+Result<VolumeSummary> Engine::volume(std::string_view pool_name, std::string_view volume_name) const
+{
+    auto managed = find_or_fail(pool_name);
+    if (!managed)
+        return std::unexpected(managed.error());
+    std::lock_guard guard((*managed)->lock);
+    auto volume = volume_named((*managed)->pool, volume_name);
+    if (!volume)
+        return std::unexpected(volume.error());
+    return summarize_volume((*managed)->pool, **volume);
+}
+
+Result<model::Pool> Engine::model(std::string_view pool_name) const
+{
+    auto managed = find_or_fail(pool_name);
+    if (!managed)
+        return std::unexpected(managed.error());
+    std::lock_guard guard((*managed)->lock);
+    return (*managed)->pool;
+}
+
+Result<planner::Plan> Engine::reconciliation_plan(std::string_view pool_name) const
+{
+    auto managed = find_or_fail(pool_name);
+    if (!managed)
+        return std::unexpected(managed.error());
+    std::lock_guard guard((*managed)->lock);
+    return plan_reconciliation(**managed);
+}
+
+Result<VolumeSummary> Engine::create_linear_volume(std::string_view pool, const LinearRequest& request)
+{
+    auto uuid = new_uuid();
+    if (!uuid)
+        return std::unexpected(uuid.error());
+    auto changed = change(pool, [&](const model::Pool& current) { return add_linear_volume(current, request, *uuid); });
+    if (!changed)
+        return std::unexpected(changed.error());
+    return volume(pool, request.name);
+}
+
+Result<VolumeSummary> Engine::create_raid1_volume(std::string_view pool, const Raid1Request& request)
+{
+    auto uuid = new_uuid();
+    if (!uuid)
+        return std::unexpected(uuid.error());
+    auto changed = change(pool, [&](const model::Pool& current) { return add_raid1_volume(current, request, *uuid); });
+    if (!changed)
+        return std::unexpected(changed.error());
+    return volume(pool, request.name);
+}
+
+Result<void> Engine::remove_volume(std::string_view pool, std::string_view name)
+{
+    return change(pool, [&](const model::Pool& current) -> Result<model::Pool> {
+        auto volume = volume_named(current, name);
+        if (!volume)
+            return std::unexpected(volume.error());
+        return engine::remove_volume(current, (*volume)->uuid);
+    });
+}
+
+Result<void> Engine::activate(std::string_view pool, std::string_view name)
+{
+    return change(pool, [&](const model::Pool& current) -> Result<model::Pool> {
+        auto volume = volume_named(current, name);
+        if (!volume)
+            return std::unexpected(volume.error());
+        return set_active(current, (*volume)->uuid, true);
+    });
+}
+
+Result<void> Engine::deactivate(std::string_view pool, std::string_view name)
+{
+    return change(pool, [&](const model::Pool& current) -> Result<model::Pool> {
+        auto volume = volume_named(current, name);
+        if (!volume)
+            return std::unexpected(volume.error());
+        return set_active(current, (*volume)->uuid, false);
+    });
+}
+
+Result<VolumeSummary> Engine::split_track(std::string_view pool, std::string_view array,
+                                          const SplitTrackRequest& request)
+{
+    auto image_uuid = new_uuid();
+    if (!image_uuid)
+        return std::unexpected(image_uuid.error());
+    auto changed = change(pool, [&](const model::Pool& current) -> Result<model::Pool> {
+        auto volume = volume_named(current, array);
+        if (!volume)
+            return std::unexpected(volume.error());
+        auto next = engine::split_track(current, (*volume)->uuid, request, *image_uuid);
+        if (!next)
+            return next;
+        if (auto synced = check_in_sync(current, **volume); !synced)
+            return std::unexpected(synced.error());
+        return next;
+    });
+    if (!changed)
+        return std::unexpected(changed.error());
+    auto managed = find_or_fail(pool);
+    std::lock_guard guard((*managed)->lock);
+    const auto* image = model::find_volume((*managed)->pool, *image_uuid);
+    if (!image)
+        return fail(ErrorCode::Failed, "the split image vanished from the committed metadata");
+    return summarize_volume((*managed)->pool, *image);
+}
+
+Result<void> Engine::merge_tracked_image(std::string_view pool, std::string_view image)
+{
+    return change(pool, [&](const model::Pool& current) -> Result<model::Pool> {
+        auto volume = volume_named(current, image);
+        if (!volume)
+            return std::unexpected(volume.error());
+        return engine::merge_tracked_image(current, (*volume)->uuid);
+    });
+}
+
+}  // namespace volumes::engine

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kmod/kernel_targets.hpp"
+#include "service/planner/plan.hpp"
+#include "service/engine/engine_error.hpp"
+#include "service/engine/managed_pool.hpp"
+#include "service/engine/pool_creation.hpp"
+#include "service/engine/summaries.hpp"
+#include "service/engine/volume_changes.hpp"
+
+// The engine: every pool and volume operation, without D-Bus. Pools and volumes are named by
+// their names. Each mutation of a pool is one transaction and runs under the pool's lock.
+namespace volumes::engine {
+
+class Engine {
+public:
+    // Loads dm_mod, scans block devices for pool members, assembles their pools and reconciles
+    // each complete pool's dm devices with its committed metadata (start-up reconciliation).
+    // What it could not do for one pool is in that pool's problems, not a failure.
+    static Result<std::unique_ptr<Engine>> start();
+
+    Result<PoolSummary> create_pool(const std::string& name, const std::vector<std::string>& devices,
+                                    const CreatePoolOptions& options = {});
+    std::vector<PoolSummary> pools() const;
+    Result<PoolSummary> pool(std::string_view name) const;
+    Result<std::vector<VolumeSummary>> volumes(std::string_view pool) const;
+    Result<VolumeSummary> volume(std::string_view pool, std::string_view volume) const;
+    // The committed model, for callers that show details the summaries leave out.
+    Result<model::Pool> model(std::string_view pool) const;
+    // What reconciliation would do to the pool's dm devices now: only CommitMetadata when
+    // the live tables are exactly those the committed metadata describes.
+    Result<planner::Plan> reconciliation_plan(std::string_view pool) const;
+
+    Result<VolumeSummary> create_linear_volume(std::string_view pool, const LinearRequest& request);
+    Result<VolumeSummary> create_raid1_volume(std::string_view pool, const Raid1Request& request);
+    Result<void> remove_volume(std::string_view pool, std::string_view volume);
+    Result<void> activate(std::string_view pool, std::string_view volume);
+    Result<void> deactivate(std::string_view pool, std::string_view volume);
+
+    // Only from an in-sync array (its raid status says so). Returns the image volume.
+    Result<VolumeSummary> split_track(std::string_view pool, std::string_view array, const SplitTrackRequest& request);
+    // Puts the image back; the resync of the changed regions then runs in the kernel.
+    Result<void> merge_tracked_image(std::string_view pool, std::string_view image);
+
+private:
+    explicit Engine(kmod::KernelTargets targets) : targets_(std::move(targets)) {}
+
+    ManagedPool* find(std::string_view name) const;
+    Result<ManagedPool*> find_or_fail(std::string_view name) const;
+    template <class Change>
+    Result<void> change(std::string_view pool_name, Change&& change);
+
+    std::mutex targets_lock_;
+    kmod::KernelTargets targets_;
+    mutable std::mutex pools_lock_;
+    std::vector<std::unique_ptr<ManagedPool>> pools_;
+};
+
+}  // namespace volumes::engine

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "service/devices/block_device.hpp"
+#include "service/graph/derive_graph.hpp"
+#include "service/metadata/metadata_area.hpp"
+#include "service/model/pool_model.hpp"
+
+namespace volumes::engine {
+
+// A member device the engine holds open, with its metadata area.
+struct OpenMember {
+    devices::BlockDevice device;
+    metadata::MetadataArea area;
+};
+
+// One pool the engine manages: its committed model and the members it can write.
+struct ManagedPool {
+    model::Pool pool;   // as last committed
+    std::uint64_t seq;  // of that commit
+    std::vector<OpenMember> members;
+    std::vector<model::Uuid> missing;   // members the model lists that were not found
+    std::vector<std::string> problems;  // what assembly or reconciliation reported, for the log and callers
+    std::mutex lock;                    // one mutation at a time
+
+    bool complete() const { return missing.empty(); }
+    graph::MemberPlacements placements() const;
+};
+
+}  // namespace volumes::engine

@@ -1,0 +1,97 @@
+#include "service/engine/pool_transaction.hpp"
+
+#include <fmt/core.h>
+
+#include "service/engine/error_translation.hpp"
+#include "service/engine/pool_metadata_commit.hpp"
+#include "service/engine/required_features.hpp"
+#include "service/executor/live_state_reader.hpp"
+#include "service/executor/run_transaction.hpp"
+#include "service/planner/plan_transaction.hpp"
+#include "service/graph/derive_graph.hpp"
+#include "service/metadata/document.hpp"
+#include "service/model/names.hpp"
+#include "service/model/pool_checks.hpp"
+#include "service/model/pool_codec.hpp"
+
+namespace volumes::engine {
+
+namespace {
+
+Result<void> check_ready(const ManagedPool& pool, const model::Pool& next, kmod::KernelTargets& targets)
+{
+    if (!pool.complete())
+        return fail(ErrorCode::Failed,
+                    fmt::format("pool '{}' misses {} member(s); it can be read but not changed until they are back",
+                                pool.pool.name, pool.missing.size()));
+    for (const auto feature : required_features(next))
+        if (auto required = targets.require(feature); !required)
+            return std::unexpected(from_kmod(required.error()));
+    return {};
+}
+
+executor::Result<executor::TransactionReport> run(const ManagedPool& pool, const model::Pool& next,
+                                                  executor::MetadataCommit& metadata)
+{
+    const auto placements = pool.placements();
+    const executor::GraphSource source = [&](const graph::DeviceNumbers& numbers) {
+        return graph::derive_graph(next, placements, numbers);
+    };
+    return executor::run_transaction(model::dm_uuid_prefix(next.uuid), source, metadata);
+}
+
+}  // namespace
+
+Result<void> apply_pool_change(ManagedPool& pool, const model::Pool& next, kmod::KernelTargets& targets)
+{
+    if (auto checked = model::check_pool(next); !checked)
+        return fail(ErrorCode::Failed, "the engine built an inconsistent pool: " + checked.error().message);
+    if (auto ready = check_ready(pool, next, targets); !ready)
+        return ready;
+    auto document = metadata::encode_document({pool.seq + 1, next.uuid, model::encode_pool(next)});
+    if (!document)
+        return std::unexpected(from_metadata(document.error()));
+    PoolMetadataCommit metadata(pool.members, std::move(*document), pool.seq + 1);
+    auto ran = run(pool, next, metadata);
+    for (const auto& stale : metadata.stale())
+        pool.problems.push_back(fmt::format("{}: holds an older document after a failed commit", stale));
+    // A failure after the commit still leaves `next` as the truth on disk.
+    if (ran || ran.error().committed) {
+        pool.pool = next;
+        pool.seq += 1;
+    }
+    if (!ran)
+        return std::unexpected(from_executor(ran.error()));
+    return {};
+}
+
+Result<void> reconcile_pool(ManagedPool& pool, kmod::KernelTargets& targets)
+{
+    if (auto ready = check_ready(pool, pool.pool, targets); !ready)
+        return ready;
+    UnchangedMetadata metadata;
+    auto ran = run(pool, pool.pool, metadata);
+    if (!ran)
+        return std::unexpected(from_executor(ran.error()));
+    return {};
+}
+
+Result<planner::Plan> plan_reconciliation(const ManagedPool& pool)
+{
+    const auto prefix = model::dm_uuid_prefix(pool.pool.uuid);
+    auto live = executor::read_live_state(prefix);
+    if (!live)
+        return std::unexpected(from_executor(live.error()));
+    graph::DeviceNumbers numbers;
+    for (const auto& device : live->devices)
+        numbers[device.uuid] = device.number;
+    auto desired = graph::derive_graph(pool.pool, pool.placements(), numbers);
+    if (!desired)
+        return std::unexpected(from_model(desired.error()));
+    auto plan = planner::plan_transaction(*live, desired->graph, prefix);
+    if (!plan)
+        return fail(ErrorCode::Failed, plan.error().message);
+    return *plan;
+}
+
+}  // namespace volumes::engine

@@ -1,0 +1,24 @@
+#pragma once
+
+#include "kmod/kernel_targets.hpp"
+#include "service/engine/engine_error.hpp"
+#include "service/engine/managed_pool.hpp"
+#include "service/planner/plan.hpp"
+
+namespace volumes::engine {
+
+// Makes `next` the pool's committed model and brings its dm devices to match, in one
+// transaction (service/executor/run_transaction.hpp). Refused, with nothing changed, when the
+// model breaks a rule, the pool misses a member, or the kernel lacks a feature it needs. On
+// success, or on a failure after the commit, the pool's model becomes `next`.
+Result<void> apply_pool_change(ManagedPool& pool, const model::Pool& next, kmod::KernelTargets& targets);
+
+// Brings the pool's dm devices to its committed model without writing metadata: start-up
+// reconciliation, after assemble_pool has settled which document is committed. Devices of
+// uncommitted transactions get error tables and are removed; suspended devices resume.
+Result<void> reconcile_pool(ManagedPool& pool, kmod::KernelTargets& targets);
+
+// The plan reconcile_pool would run now; reads the kernel, changes nothing.
+Result<planner::Plan> plan_reconciliation(const ManagedPool& pool);
+
+}  // namespace volumes::engine

@@ -1,0 +1,58 @@
+#include "service/engine/summaries.hpp"
+
+#include <algorithm>
+
+#include "service/allocator/extent_allocator.hpp"
+#include "service/model/names.hpp"
+#include "service/model/volume_lookup.hpp"
+
+namespace volumes::engine {
+
+PoolSummary summarize_pool(const ManagedPool& managed)
+{
+    const auto& pool = managed.pool;
+    PoolSummary summary{pool.uuid, pool.name, pool.extent_size, 0, 0, {}, managed.complete(), managed.problems};
+    for (const auto& member : pool.members) {
+        MemberSummary entry{member.uuid, {}, member.extent_count, false};
+        const auto open = std::find_if(managed.members.begin(), managed.members.end(), [&](const OpenMember& m) {
+            return m.area.label().member_uuid == member.uuid;
+        });
+        if (open != managed.members.end()) {
+            entry.path = open->device.path();
+            entry.present = true;
+        }
+        summary.members.push_back(std::move(entry));
+        summary.size += member.extent_count * pool.extent_size;
+    }
+    summary.free = allocator::free_extent_count(pool) * pool.extent_size;
+    return summary;
+}
+
+const char* kind_name(const model::VolumeLayout& layout)
+{
+    struct Name {
+        const char* operator()(const model::LinearLayout&) const { return "linear"; }
+        const char* operator()(const model::Raid1Layout&) const { return "raid1"; }
+        const char* operator()(const model::TrackedImageLayout&) const { return "tracked_image"; }
+        const char* operator()(const model::SnapshotLayout&) const { return "snapshot"; }
+        const char* operator()(const model::ThinPoolLayout&) const { return "thin_pool"; }
+        const char* operator()(const model::ThinLayout&) const { return "thin"; }
+    };
+    return std::visit(Name{}, layout);
+}
+
+VolumeSummary summarize_volume(const model::Pool& pool, const model::Volume& volume)
+{
+    const auto dm_name = model::dm_name(pool.name, volume.name);
+    return {volume.uuid,
+            volume.name,
+            pool.name,
+            kind_name(volume.layout),
+            model::volume_size(pool, volume).value_or(0),
+            volume.active,
+            std::holds_alternative<model::TrackedImageLayout>(volume.layout),
+            dm_name,
+            "/dev/mapper/" + dm_name};
+}
+
+}  // namespace volumes::engine

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "service/engine/managed_pool.hpp"
+
+namespace volumes::engine {
+
+struct MemberSummary {
+    model::Uuid uuid;
+    std::string path;  // empty when missing
+    std::uint64_t extents = 0;
+    bool present = false;
+};
+
+struct PoolSummary {
+    model::Uuid uuid;
+    std::string name;
+    std::uint64_t extent_size = 0;
+    std::uint64_t size = 0;  // bytes of all members' extents
+    std::uint64_t free = 0;  // bytes of extents no volume uses
+    std::vector<MemberSummary> members;
+    bool complete = true;
+    std::vector<std::string> problems;
+};
+
+struct VolumeSummary {
+    model::Uuid uuid;
+    std::string name;
+    std::string pool;
+    std::string kind;  // "linear", "raid1", "tracked_image", "snapshot", "thin_pool", "thin"
+    std::uint64_t size = 0;
+    bool active = false;
+    bool read_only = false;
+    std::string dm_name;      // of the visible device
+    std::string device_path;  // "/dev/mapper/<dm_name>"
+};
+
+PoolSummary summarize_pool(const ManagedPool& pool);
+VolumeSummary summarize_volume(const model::Pool& pool, const model::Volume& volume);
+const char* kind_name(const model::VolumeLayout& layout);
+
+}  // namespace volumes::engine
