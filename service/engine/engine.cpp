@@ -10,6 +10,7 @@
 #include "service/engine/error_translation.hpp"
 #include "service/engine/pool_assembly.hpp"
 #include "service/engine/pool_transaction.hpp"
+#include "service/engine/raid_superblocks.hpp"
 #include "service/model/names.hpp"
 #include "service/model/volume_lookup.hpp"
 
@@ -267,7 +268,14 @@ Result<void> Engine::merge_tracked_image(std::string_view pool, std::string_view
         auto volume = volume_named(current, image);
         if (!volume)
             return std::unexpected(volume.error());
-        return engine::merge_tracked_image(current, (*volume)->uuid);
+        auto next = engine::merge_tracked_image(current, (*volume)->uuid);
+        if (!next)
+            return next;
+        const auto& tracked = std::get<model::TrackedImageLayout>((*volume)->layout);
+        if (auto rewritten = rewrite_raid_superblocks(current, *model::find_volume(current, tracked.array));
+            !rewritten)
+            return std::unexpected(rewritten.error());
+        return next;
     });
 }
 

@@ -191,6 +191,10 @@ Result<Pool> merge_tracked_image(const Pool& pool, const Uuid& image)
     auto* array = model::find_volume(next, tracked->array);
     if (!array || !std::holds_alternative<model::Raid1Layout>(array->layout))
         return fail(ErrorCode::Failed, fmt::format("the array of tracked image '{}' is missing", (*volume)->name));
+    if (!array->active)
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("raid1 volume '{}' is not active: activate it before merging '{}' back", array->name,
+                                (*volume)->name));
     auto& raid = std::get<model::Raid1Layout>(array->layout);
     raid.legs.at(tracked->slot).tracked_image.reset();
     std::erase_if(next.volumes, [&](const model::Volume& v) { return v.uuid == image; });

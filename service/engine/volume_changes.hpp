@@ -53,7 +53,8 @@ struct SplitTrackRequest {
 Result<Pool> split_track(const Pool& pool, const Uuid& array, const SplitTrackRequest& request,
                          const Uuid& image_uuid);
 
-// The tracked image goes back into its slot; the array's bitmap resyncs what changed.
+// The tracked image goes back into its slot; the array's bitmap resyncs what changed. The array
+// must be active, so its superblocks can be brought up to date first (raid_superblocks.hpp).
 Result<Pool> merge_tracked_image(const Pool& pool, const Uuid& image);
 
 }  // namespace volumes::engine

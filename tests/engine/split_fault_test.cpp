@@ -62,7 +62,7 @@ TEST(RaidSplitFaults, AKillAtEveryFaultPointIsRepairedByStartUpReconciliation)
 {
     LoopDevice a(64 * mib), b(64 * mib), c(64 * mib);
     test::PoolDevicesRemovedOnExit cleanup;
-    std::string array_path, array_name, prefix;
+    std::string array_path, array_name, prefix, array_name_path;
     {
         auto engine = start_engine();
         ASSERT_TRUE(engine->create_pool("mirror", {a.path(), b.path(), c.path()}));
@@ -71,6 +71,7 @@ TEST(RaidSplitFaults, AKillAtEveryFaultPointIsRepairedByStartUpReconciliation)
         array_path = array->device_path;
         array_name = array->dm_name;
         prefix = model::dm_uuid_prefix(engine->model("mirror")->uuid);
+        array_name_path = "/dev/mapper/" + array_name;
         test::wait_until_raid_synced(array_name, 0);
         test::write_pattern(array_path, 0, array_bytes, 31);
     }
@@ -98,12 +99,18 @@ TEST(RaidSplitFaults, AKillAtEveryFaultPointIsRepairedByStartUpReconciliation)
             EXPECT_TRUE(image->read_only);
             EXPECT_TRUE(test::holds_pattern(image->device_path, 0, array_bytes, 31)) << "the image differs";
             EXPECT_TRUE(test::refuses_writes(image->device_path));
-            // Rewrite one region with what it holds, so the merge has a dirty region to resync.
-            test::write_pattern(array_path, 4 * mib, mib, 31);
+            // Writes while split reach the array, not the image.
+            test::write_pattern(array_path, 4 * mib, mib, 32);
+            EXPECT_TRUE(test::holds_pattern(image->device_path, 4 * mib, mib, 31)) << "a write reached the image";
             auto info = kmod::dm::info(kmod::DeviceId::by_name(array_name));
             ASSERT_TRUE(info && info->exists);
             ASSERT_TRUE(engine->merge_tracked_image("mirror", "array_image_2"));
             test::wait_until_raid_synced(array_name, info->event_nr);
+            const auto leg0 = test::digest(array_name_path + "_rimage_0", 0, array_bytes);
+            EXPECT_EQ(test::digest(array_name_path + "_rimage_2", 0, array_bytes), leg0) << "legs differ after the merge";
+            EXPECT_TRUE(test::holds_pattern(array_name_path + "_rimage_2", 4 * mib, mib, 32))
+                << "the merge did not resync what was written while split";
+            test::write_pattern(array_path, 4 * mib, mib, 31);
         }
         auto status = test::raid_status_of(array_name);
         EXPECT_EQ(kmod::health_string(status.health), "AAA");

@@ -89,6 +89,10 @@ TEST(SplitMergeChanges, SplitRefusals)
     EXPECT_TRUE(fails_with(remove_volume(*split, uuid_of(2)), ErrorCode::InvalidArgument));
     EXPECT_TRUE(fails_with(merge_tracked_image(*split, uuid_of(1)), ErrorCode::InvalidArgument));
 
+    auto split_then_down = set_active(*split, uuid_of(1), false);
+    ASSERT_TRUE(succeeded(split_then_down));
+    EXPECT_TRUE(fails_with(merge_tracked_image(*split_then_down, uuid_of(2)), ErrorCode::InvalidArgument));
+
     auto inactive = set_active(pool, uuid_of(1), false);
     ASSERT_TRUE(succeeded(inactive));
     EXPECT_TRUE(fails_with(split_track(*inactive, uuid_of(1), {}, uuid_of(2)), ErrorCode::InvalidArgument));

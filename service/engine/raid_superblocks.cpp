@@ -1,0 +1,25 @@
+#include "service/engine/raid_superblocks.hpp"
+
+#include "kmod/device_mapper.hpp"
+#include "kmod/udev_cookie.hpp"
+#include "service/engine/error_translation.hpp"
+#include "service/model/names.hpp"
+
+namespace volumes::engine {
+
+Result<void> rewrite_raid_superblocks(const model::Pool& pool, const model::Volume& array)
+{
+    const auto device = kmod::DeviceId::by_uuid(model::dm_uuid(pool.uuid, array.uuid));
+    if (auto suspended = kmod::dm::suspend(device, {.no_flush = false, .skip_lockfs = true}); !suspended)
+        return std::unexpected(from_kmod(suspended.error()));
+    kmod::UdevCookie cookie;
+    auto resumed = kmod::dm::resume(device, cookie);
+    auto waited = cookie.wait();
+    if (!resumed)
+        return std::unexpected(from_kmod(resumed.error()));
+    if (!waited)
+        return std::unexpected(from_kmod(waited.error()));
+    return {};
+}
+
+}  // namespace volumes::engine
