@@ -8,6 +8,7 @@
 #include "kmod/status/raid_status.hpp"
 #include "service/devices/member_scan.hpp"
 #include "service/engine/error_translation.hpp"
+#include "service/engine/extent_zeroing.hpp"
 #include "service/engine/pool_assembly.hpp"
 #include "service/engine/pool_transaction.hpp"
 #include "service/engine/raid_superblocks.hpp"
@@ -95,8 +96,8 @@ Result<ManagedPool*> Engine::find_or_fail(std::string_view name) const
     return pool;
 }
 
-template <class Change>
-Result<void> Engine::change(std::string_view pool_name, Change&& change)
+template <class Change, class Prepare>
+Result<void> Engine::change(std::string_view pool_name, Change&& change, Prepare&& prepare)
 {
     auto managed = find_or_fail(pool_name);
     if (!managed)
@@ -105,8 +106,17 @@ Result<void> Engine::change(std::string_view pool_name, Change&& change)
     Result<model::Pool> next = change(std::as_const((*managed)->pool));
     if (!next)
         return std::unexpected(next.error());
+    if (Result<void> prepared = prepare(**managed, *next); !prepared)
+        return prepared;
     std::lock_guard targets_guard(targets_lock_);
     return apply_pool_change(**managed, *next, targets_);
+}
+
+template <class Change>
+Result<void> Engine::change(std::string_view pool_name, Change&& change)
+{
+    return this->change(pool_name, std::forward<Change>(change),
+                        [](ManagedPool&, const model::Pool&) -> Result<void> { return {}; });
 }
 
 Result<PoolSummary> Engine::create_pool(const std::string& name, const std::vector<std::string>& devices,
@@ -199,7 +209,11 @@ Result<VolumeSummary> Engine::create_raid1_volume(std::string_view pool, const R
     auto uuid = new_uuid();
     if (!uuid)
         return std::unexpected(uuid.error());
-    auto changed = change(pool, [&](const model::Pool& current) { return add_raid1_volume(current, request, *uuid); });
+    auto changed = change(
+        pool, [&](const model::Pool& current) { return add_raid1_volume(current, request, *uuid); },
+        [&](ManagedPool& managed, const model::Pool& next) {
+            return zero_raid1_metadata(managed, *model::find_volume(next, *uuid));
+        });
     if (!changed)
         return std::unexpected(changed.error());
     return volume(pool, request.name);

@@ -53,6 +53,10 @@ private:
 
     ManagedPool* find(std::string_view name) const;
     Result<ManagedPool*> find_or_fail(std::string_view name) const;
+    // Decides the next model with `change`, runs `prepare` on it (writes to free extents the
+    // transaction needs done first), then applies it in one transaction.
+    template <class Change, class Prepare>
+    Result<void> change(std::string_view pool_name, Change&& change, Prepare&& prepare);
     template <class Change>
     Result<void> change(std::string_view pool_name, Change&& change);
 

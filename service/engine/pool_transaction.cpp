@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include "service/devices/udev_settle.hpp"
 #include "service/engine/error_translation.hpp"
 #include "service/engine/pool_metadata_commit.hpp"
 #include "service/engine/required_features.hpp"
@@ -17,6 +18,8 @@
 namespace volumes::engine {
 
 namespace {
+
+constexpr std::chrono::milliseconds udev_settle_timeout{5000};
 
 Result<void> check_ready(const ManagedPool& pool, const model::Pool& next, kmod::KernelTargets& targets)
 {
@@ -53,6 +56,12 @@ Result<void> apply_pool_change(ManagedPool& pool, const model::Pool& next, kmod:
         return std::unexpected(from_metadata(document.error()));
     PoolMetadataCommit metadata(pool.members, std::move(*document), pool.seq + 1);
     auto ran = run(pool, next, metadata);
+    if (!ran && ran.error().code == executor::ErrorCode::Busy) {
+        // udev probes a device after each change, holding it open for a moment; the planner
+        // refused before writing anything, so try once more when udev is done.
+        devices::wait_for_udev_to_settle(udev_settle_timeout);
+        ran = run(pool, next, metadata);
+    }
     for (const auto& stale : metadata.stale())
         pool.problems.push_back(fmt::format("{}: holds an older document after a failed commit", stale));
     // A failure after the commit still leaves `next` as the truth on disk.

@@ -1,5 +1,6 @@
 #include "pool_cleanup.hpp"
 
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -15,17 +16,36 @@ namespace dm = kmod::dm;
 
 namespace {
 
-std::vector<std::string> pool_device_names()
+struct PoolDevice {
+    std::string name;
+    kmod::DeviceNumber number;
+};
+
+std::vector<PoolDevice> pool_devices()
 {
     auto listed = dm::list();
     if (!listed)
         throw std::runtime_error(listed.error().message);
-    std::vector<std::string> names;
+    std::vector<PoolDevice> devices;
     for (const auto& entry : *listed) {
         auto info = dm::info(kmod::DeviceId::by_name(entry.name));
         if (info && info->exists && info->uuid.starts_with("VOLUMES-"))
-            names.push_back(entry.name);
+            devices.push_back({entry.name, entry.number});
     }
+    return devices;
+}
+
+// The pool devices no other pool device maps: they can go first.
+std::vector<std::string> tops(const std::vector<PoolDevice>& devices)
+{
+    std::set<kmod::DeviceNumber> stacked_on;
+    for (const auto& device : devices)
+        if (auto deps = dm::deps(kmod::DeviceId::by_name(device.name)))
+            stacked_on.insert(deps->begin(), deps->end());
+    std::vector<std::string> names;
+    for (const auto& device : devices)
+        if (!stacked_on.contains(device.number))
+            names.push_back(device.name);
     return names;
 }
 
@@ -33,29 +53,25 @@ std::vector<std::string> pool_device_names()
 
 void remove_all_pool_devices()
 {
-    // A device still held by a parent refuses removal; each round removes the current tops.
-    for (int round = 0; round < 16; ++round) {
-        const auto names = pool_device_names();
-        if (names.empty())
-            return;
-        for (const auto& name : names) {
+    for (auto devices = pool_devices(); !devices.empty(); devices = pool_devices()) {
+        const auto removable = tops(devices);
+        if (removable.empty())
+            throw std::runtime_error("the pool dm devices stack on each other in a cycle");
+        for (const auto& name : removable) {
             const auto id = kmod::DeviceId::by_name(name);
-            auto info = dm::info(id);
-            if (!info || !info->exists || info->open_count > 0)
-                continue;
-            if (info->suspended) {
-                kmod::UdevCookie resume_cookie;
+            if (auto info = dm::info(id); info && info->suspended) {
                 (void)dm::clear_inactive(id);
+                kmod::UdevCookie resume_cookie;
                 (void)dm::resume(id, resume_cookie);
                 (void)resume_cookie.wait();
             }
             kmod::UdevCookie cookie;
-            (void)dm::remove(id, cookie);
+            auto removed = dm::remove(id, cookie);
             (void)cookie.wait();
+            if (!removed)
+                throw std::runtime_error("cannot remove " + name + ": " + removed.error().message);
         }
     }
-    if (!pool_device_names().empty())
-        throw std::runtime_error("pool dm devices are left that cannot be removed");
 }
 
 PoolDevicesRemovedOnExit::~PoolDevicesRemovedOnExit()

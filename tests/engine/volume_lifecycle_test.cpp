@@ -11,6 +11,7 @@
 #include "live_table_checks.hpp"
 #include "pool_cleanup.hpp"
 #include "service/model/names.hpp"
+#include "service/model/volume_lookup.hpp"
 #include "service/planner/plan.hpp"
 #include "tests/kernel/support/block_io.hpp"
 #include "tests/kernel/support/loop_device.hpp"
@@ -153,6 +154,37 @@ TEST(VolumeLifecycle, RefusalsChangeNeitherMetadataNorTables)
     auto rescanned = start_engine();
     EXPECT_EQ(rescanned->model("small"), before) << "a refused request reached the disk";
     expect_kernel_matches_metadata(*rescanned, "small");
+}
+
+model::ExtentMap meta_extents_of(const model::Pool& pool, std::string_view volume)
+{
+    model::ExtentMap meta;
+    for (const auto& leg : std::get<model::Raid1Layout>(model::find_volume(pool, volume)->layout).legs)
+        meta.insert(meta.end(), leg.meta.begin(), leg.meta.end());
+    return meta;
+}
+
+// A new array on the extents of a removed one must not pick up its superblocks and bitmap:
+// it has to run its own initial sync, which ends with a dm event.
+TEST(VolumeLifecycle, ARaid1OnReusedExtentsSyncsFromScratch)
+{
+    LoopDevice a(64 * mib), b(64 * mib);
+    test::PoolDevicesRemovedOnExit cleanup;
+    auto engine = start_engine();
+    ASSERT_TRUE(engine->create_pool("reuse", {a.path(), b.path()}));
+    auto first = engine->create_raid1_volume("reuse", {"first", 16 * mib, 2, 512 * 1024});
+    ASSERT_TRUE(first) << first.error().message;
+    test::wait_until_raid_synced(first->dm_name, 0);
+    test::write_pattern(first->device_path, 0, 16 * mib, 51);
+    const auto first_meta = meta_extents_of(*engine->model("reuse"), "first");
+    auto removed = engine->remove_volume("reuse", "first");
+    ASSERT_TRUE(removed) << removed.error().message;
+
+    auto second = engine->create_raid1_volume("reuse", {"second", 16 * mib, 2, 512 * 1024});
+    ASSERT_TRUE(second) << second.error().message;
+    ASSERT_EQ(meta_extents_of(*engine->model("reuse"), "second"), first_meta)
+        << "the allocator did not reuse the extents, so this test proves nothing";
+    test::wait_until_raid_synced(second->dm_name, 0, std::chrono::seconds(60));
 }
 
 TEST(VolumeLifecycle, AnOpenVolumeIsNotRemoved)
