@@ -2,16 +2,12 @@
 
 #include <cstdint>
 
+#include "metadata/uuid_of.hpp"
 #include "service/model/pool_model.hpp"
 
 namespace volumes::engine::testing {
 
-inline model::Uuid uuid_of(std::uint8_t n)
-{
-    model::Uuid uuid;
-    uuid.bytes.fill(n);
-    return uuid;
-}
+using metadata::uuid_of;
 
 constexpr std::uint64_t kExtent = 4 * 1024 * 1024;
 
