@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -13,6 +14,7 @@
 #include "service/engine/pool_creation.hpp"
 #include "service/engine/summaries.hpp"
 #include "service/engine/volume_changes.hpp"
+#include "service/engine/volume_status.hpp"
 
 // The engine: every pool and volume operation, without D-Bus. Pools and volumes are named by
 // their names. Each mutation of a pool is one transaction and runs under the pool's lock.
@@ -27,6 +29,9 @@ public:
 
     Result<PoolSummary> create_pool(const std::string& name, const std::vector<std::string>& devices,
                                     const CreatePoolOptions& options = {});
+    // Erases the labels and metadata areas of every member, so the devices are free again.
+    // Refused (InUse) while the pool has volumes, (Busy) while it is incomplete.
+    Result<void> destroy_pool(std::string_view name);
     std::vector<PoolSummary> pools() const;
     Result<PoolSummary> pool(std::string_view name) const;
     Result<std::vector<VolumeSummary>> volumes(std::string_view pool) const;
@@ -36,6 +41,11 @@ public:
     // What reconciliation would do to the pool's dm devices now: only CommitMetadata when
     // the live tables are exactly those the committed metadata describes.
     Result<planner::Plan> reconciliation_plan(std::string_view pool) const;
+    // The kernel's view of a visible volume (dm info and, for raid1, its status). Takes no
+    // pool lock: it reads the kernel only.
+    Result<VolumeStatus> volume_status(std::string_view pool, std::string_view volume) const;
+    // The dm targets the engine uses that the kernel has loaded, name to "major.minor.patch".
+    std::map<std::string, std::string> kernel_targets();
 
     Result<VolumeSummary> create_linear_volume(std::string_view pool, const LinearRequest& request);
     Result<VolumeSummary> create_raid1_volume(std::string_view pool, const Raid1Request& request);
