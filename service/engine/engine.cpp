@@ -9,9 +9,12 @@
 #include "service/devices/member_scan.hpp"
 #include "service/engine/error_translation.hpp"
 #include "service/engine/extent_zeroing.hpp"
+#include "service/engine/kernel_volume_status.hpp"
 #include "service/engine/pool_assembly.hpp"
+#include "service/engine/pool_destruction.hpp"
 #include "service/engine/pool_transaction.hpp"
 #include "service/engine/raid_superblocks.hpp"
+#include "service/engine/used_targets.hpp"
 #include "service/model/names.hpp"
 #include "service/model/volume_lookup.hpp"
 
@@ -79,37 +82,42 @@ Result<std::unique_ptr<Engine>> Engine::start()
     return engine;
 }
 
-ManagedPool* Engine::find(std::string_view name) const
+std::shared_ptr<ManagedPool> Engine::find(std::string_view name) const
 {
     std::lock_guard guard(pools_lock_);
-    for (const auto& pool : pools_)
+    for (const auto& pool : pools_) {
+        std::lock_guard view(pool->view_lock);
         if (pool->pool.name == name)
-            return pool.get();
+            return pool;
+    }
     return nullptr;
 }
 
-Result<ManagedPool*> Engine::find_or_fail(std::string_view name) const
+Result<Engine::LockedPool> Engine::lock_pool(std::string_view name) const
 {
-    auto* pool = find(name);
-    if (!pool)
-        return fail(ErrorCode::NotFound, fmt::format("no pool named '{}'", name));
-    return pool;
+    auto pool = find(name);
+    if (pool) {
+        std::unique_lock guard(pool->lock);
+        if (!pool->destroyed)
+            return LockedPool{std::move(pool), std::move(guard)};
+    }
+    return fail(ErrorCode::NotFound, fmt::format("no pool named '{}'", name));
 }
 
 template <class Change, class Prepare>
 Result<void> Engine::change(std::string_view pool_name, Change&& change, Prepare&& prepare)
 {
-    auto managed = find_or_fail(pool_name);
-    if (!managed)
-        return std::unexpected(managed.error());
-    std::lock_guard guard((*managed)->lock);
-    Result<model::Pool> next = change(std::as_const((*managed)->pool));
+    auto locked = lock_pool(pool_name);
+    if (!locked)
+        return std::unexpected(locked.error());
+    auto& managed = *locked->pool;
+    Result<model::Pool> next = change(std::as_const(managed.pool));
     if (!next)
         return std::unexpected(next.error());
-    if (Result<void> prepared = prepare(**managed, *next); !prepared)
+    if (Result<void> prepared = prepare(managed, *next); !prepared)
         return prepared;
     std::lock_guard targets_guard(targets_lock_);
-    return apply_pool_change(**managed, *next, targets_);
+    return apply_pool_change(managed, *next, targets_);
 }
 
 template <class Change>
@@ -133,64 +141,111 @@ Result<PoolSummary> Engine::create_pool(const std::string& name, const std::vect
     return summary;
 }
 
+Result<void> Engine::destroy_pool(std::string_view name)
+{
+    auto locked = lock_pool(name);
+    if (!locked)
+        return std::unexpected(locked.error());
+    auto& managed = *locked->pool;
+    if (auto destroyable = check_destroyable(managed); !destroyable)
+        return destroyable;
+    if (auto no_devices = check_no_pool_devices(managed); !no_devices)
+        return no_devices;
+    if (auto erased = erase_members(managed); !erased)
+        return erased;
+    {
+        std::lock_guard guard(pools_lock_);
+        std::erase(pools_, locked->pool);
+    }
+    std::lock_guard view(managed.view_lock);
+    managed.destroyed = true;
+    managed.members.clear();
+    return {};
+}
+
 std::vector<PoolSummary> Engine::pools() const
 {
     std::lock_guard guard(pools_lock_);
     std::vector<PoolSummary> summaries;
-    for (const auto& pool : pools_)
+    for (const auto& pool : pools_) {
+        std::lock_guard view(pool->view_lock);
         summaries.push_back(summarize_pool(*pool));
+    }
     return summaries;
 }
 
 Result<PoolSummary> Engine::pool(std::string_view name) const
 {
-    auto managed = find_or_fail(name);
-    if (!managed)
-        return std::unexpected(managed.error());
-    std::lock_guard guard((*managed)->lock);
-    return summarize_pool(**managed);
+    auto locked = lock_pool(name);
+    if (!locked)
+        return std::unexpected(locked.error());
+    return summarize_pool(*locked->pool);
 }
 
 Result<std::vector<VolumeSummary>> Engine::volumes(std::string_view pool_name) const
 {
-    auto managed = find_or_fail(pool_name);
-    if (!managed)
-        return std::unexpected(managed.error());
-    std::lock_guard guard((*managed)->lock);
+    auto locked = lock_pool(pool_name);
+    if (!locked)
+        return std::unexpected(locked.error());
+    const auto& pool = locked->pool->pool;
     std::vector<VolumeSummary> summaries;
-    for (const auto& volume : (*managed)->pool.volumes)
-        summaries.push_back(summarize_volume((*managed)->pool, volume));
+    for (const auto& volume : pool.volumes)
+        summaries.push_back(summarize_volume(pool, volume));
     return summaries;
 }
 
 Result<VolumeSummary> Engine::volume(std::string_view pool_name, std::string_view volume_name) const
 {
-    auto managed = find_or_fail(pool_name);
-    if (!managed)
-        return std::unexpected(managed.error());
-    std::lock_guard guard((*managed)->lock);
-    auto volume = volume_named((*managed)->pool, volume_name);
+    auto locked = lock_pool(pool_name);
+    if (!locked)
+        return std::unexpected(locked.error());
+    const auto& pool = locked->pool->pool;
+    auto volume = volume_named(pool, volume_name);
     if (!volume)
         return std::unexpected(volume.error());
-    return summarize_volume((*managed)->pool, **volume);
+    return summarize_volume(pool, **volume);
 }
 
 Result<model::Pool> Engine::model(std::string_view pool_name) const
 {
-    auto managed = find_or_fail(pool_name);
-    if (!managed)
-        return std::unexpected(managed.error());
-    std::lock_guard guard((*managed)->lock);
-    return (*managed)->pool;
+    auto locked = lock_pool(pool_name);
+    if (!locked)
+        return std::unexpected(locked.error());
+    return locked->pool->pool;
 }
 
 Result<planner::Plan> Engine::reconciliation_plan(std::string_view pool_name) const
 {
-    auto managed = find_or_fail(pool_name);
-    if (!managed)
-        return std::unexpected(managed.error());
-    std::lock_guard guard((*managed)->lock);
-    return plan_reconciliation(**managed);
+    auto locked = lock_pool(pool_name);
+    if (!locked)
+        return std::unexpected(locked.error());
+    return plan_reconciliation(*locked->pool);
+}
+
+Result<VolumeStatus> Engine::volume_status(std::string_view pool_name, std::string_view volume_name) const
+{
+    std::unique_lock guard(pools_lock_);
+    for (const auto& managed : pools_) {
+        std::unique_lock view(managed->view_lock);
+        const auto& pool = managed->pool;
+        if (pool.name != pool_name)
+            continue;
+        auto volume = volume_named(pool, volume_name);
+        if (!volume)
+            return std::unexpected(volume.error());
+        const auto dm_uuid = model::dm_uuid(pool.uuid, (*volume)->uuid);
+        const bool raid1 = std::holds_alternative<model::Raid1Layout>((*volume)->layout);
+        view.unlock();
+        guard.unlock();
+        return read_volume_status(dm_uuid, raid1);
+    }
+    return fail(ErrorCode::NotFound, fmt::format("no pool named '{}'", pool_name));
+}
+
+std::map<std::string, std::string> Engine::kernel_targets()
+{
+    std::lock_guard guard(targets_lock_);
+    return used_target_versions(targets_.versions());
 }
 
 Result<VolumeSummary> Engine::create_linear_volume(std::string_view pool, const LinearRequest& request)
@@ -268,12 +323,14 @@ Result<VolumeSummary> Engine::split_track(std::string_view pool, std::string_vie
     });
     if (!changed)
         return std::unexpected(changed.error());
-    auto managed = find_or_fail(pool);
-    std::lock_guard guard((*managed)->lock);
-    const auto* image = model::find_volume((*managed)->pool, *image_uuid);
+    auto locked = lock_pool(pool);
+    if (!locked)
+        return std::unexpected(locked.error());
+    const auto& committed = locked->pool->pool;
+    const auto* image = model::find_volume(committed, *image_uuid);
     if (!image)
         return fail(ErrorCode::Failed, "the split image vanished from the committed metadata");
-    return summarize_volume((*managed)->pool, *image);
+    return summarize_volume(committed, *image);
 }
 
 Result<void> Engine::merge_tracked_image(std::string_view pool, std::string_view image)

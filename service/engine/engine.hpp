@@ -30,7 +30,10 @@ public:
     Result<PoolSummary> create_pool(const std::string& name, const std::vector<std::string>& devices,
                                     const CreatePoolOptions& options = {});
     // Erases the labels and metadata areas of every member, so the devices are free again.
-    // Refused (InUse) while the pool has volumes, (Busy) while it is incomplete.
+    // Refused (InUse) while the pool has volumes, (Busy) while it is incomplete, and while a dm
+    // device of the pool is still in the kernel (InUse if it is open, Busy otherwise). A failure
+    // half-way leaves the pool incomplete: the members already erased are free, the others keep
+    // the label, and a fresh start assembles them as an incomplete pool missing the erased ones.
     Result<void> destroy_pool(std::string_view name);
     std::vector<PoolSummary> pools() const;
     Result<PoolSummary> pool(std::string_view name) const;
@@ -41,8 +44,9 @@ public:
     // What reconciliation would do to the pool's dm devices now: only CommitMetadata when
     // the live tables are exactly those the committed metadata describes.
     Result<planner::Plan> reconciliation_plan(std::string_view pool) const;
-    // The kernel's view of a visible volume (dm info and, for raid1, its status). Takes no
-    // pool lock: it reads the kernel only.
+    // The kernel's view of a visible volume (dm info and, for raid1, its status). Never waits for
+    // a running mutation: it copies the volume's dm uuid under the pool's view lock, held only
+    // for that, then reads the kernel.
     Result<VolumeStatus> volume_status(std::string_view pool, std::string_view volume) const;
     // The dm targets the engine uses that the kernel has loaded, name to "major.minor.patch".
     std::map<std::string, std::string> kernel_targets();
@@ -61,8 +65,15 @@ public:
 private:
     explicit Engine(kmod::KernelTargets targets) : targets_(std::move(targets)) {}
 
-    ManagedPool* find(std::string_view name) const;
-    Result<ManagedPool*> find_or_fail(std::string_view name) const;
+    // A pool destroyed meanwhile stays alive for whoever still holds it, marked destroyed.
+    std::shared_ptr<ManagedPool> find(std::string_view name) const;
+    struct LockedPool {
+        std::shared_ptr<ManagedPool> pool;
+        std::unique_lock<std::mutex> guard;
+    };
+    // The pool under its lock; NotFound when there is none by that name, or it was destroyed
+    // while this waited for the lock.
+    Result<LockedPool> lock_pool(std::string_view name) const;
     // Decides the next model with `change`, runs `prepare` on it (writes to free extents the
     // transaction needs done first), then applies it in one transaction.
     template <class Change, class Prepare>
@@ -73,7 +84,7 @@ private:
     std::mutex targets_lock_;
     kmod::KernelTargets targets_;
     mutable std::mutex pools_lock_;
-    std::vector<std::unique_ptr<ManagedPool>> pools_;
+    std::vector<std::shared_ptr<ManagedPool>> pools_;
 };
 
 }  // namespace volumes::engine

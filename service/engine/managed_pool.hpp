@@ -26,6 +26,12 @@ struct ManagedPool {
     std::vector<model::Uuid> missing;   // members the model lists that were not found
     std::vector<std::string> problems;  // what assembly or reconciliation reported, for the log and callers
     std::mutex lock;                    // one mutation at a time
+    // Also held, briefly, by readers that must not wait for a mutation (Engine::pools,
+    // Engine::volume_status), and by a mutation while it replaces pool, seq, members, missing
+    // or problems.
+    std::mutex view_lock;
+    // Set under both locks when the pool is destroyed: whoever then gets `lock` finds no pool.
+    bool destroyed = false;
 
     bool complete() const { return missing.empty(); }
     graph::MemberPlacements placements() const;

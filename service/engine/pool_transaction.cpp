@@ -62,6 +62,7 @@ Result<void> apply_pool_change(ManagedPool& pool, const model::Pool& next, kmod:
         devices::wait_for_udev_to_settle(udev_settle_timeout);
         ran = run(pool, next, metadata);
     }
+    std::lock_guard view(pool.view_lock);
     for (const auto& stale : metadata.stale())
         pool.problems.push_back(fmt::format("{}: holds an older document after a failed commit", stale));
     // A failure after the commit still leaves `next` as the truth on disk.

@@ -52,4 +52,15 @@ std::vector<std::string> shared_sub_devices(const std::string& uuid_prefix)
     return problems;
 }
 
+std::map<std::string, kmod::Table> live_tables(const std::string& uuid_prefix)
+{
+    auto live = executor::read_live_state(uuid_prefix);
+    if (!live)
+        throw std::runtime_error(live.error().message);
+    std::map<std::string, kmod::Table> tables;
+    for (const auto& device : live->devices)
+        tables.emplace(device.name, device.table);
+    return tables;
+}
+
 }  // namespace volumes::test

@@ -1,7 +1,10 @@
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
+
+#include "kmod/table_line.hpp"
 
 namespace volumes::test {
 
@@ -9,5 +12,8 @@ namespace volumes::test {
 // device that two live tables stack on, or two linear mappings that overlap on one block
 // device. Empty when there are none.
 std::vector<std::string> shared_sub_devices(const std::string& uuid_prefix);
+
+// The live table of every dm device whose uuid starts with `uuid_prefix`, by device name.
+std::map<std::string, kmod::Table> live_tables(const std::string& uuid_prefix);
 
 }  // namespace volumes::test

@@ -1,7 +1,3 @@
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <stdexcept>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -9,6 +5,7 @@
 #include "engine_start.hpp"
 #include "kmod/device_mapper.hpp"
 #include "live_table_checks.hpp"
+#include "open_device.hpp"
 #include "pool_cleanup.hpp"
 #include "service/model/names.hpp"
 #include "service/model/volume_lookup.hpp"
@@ -21,6 +18,7 @@ namespace volumes::engine {
 namespace {
 
 using test::LoopDevice;
+using test::OpenDevice;
 using test::start_engine;
 
 constexpr std::uint64_t mib = 1024 * 1024;
@@ -33,22 +31,6 @@ void expect_kernel_matches_metadata(const Engine& engine, const std::string& poo
         << "the live tables differ from the committed metadata:\n"
         << planner::to_string(*plan);
 }
-
-// Holds a device open, as a mounted filesystem or a reader would.
-class OpenDevice {
-public:
-    explicit OpenDevice(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC))
-    {
-        if (fd_ < 0)
-            throw std::runtime_error("cannot open " + path);
-    }
-    OpenDevice(const OpenDevice&) = delete;
-    OpenDevice& operator=(const OpenDevice&) = delete;
-    ~OpenDevice() { ::close(fd_); }
-
-private:
-    int fd_;
-};
 
 bool dm_device_exists(const std::string& name)
 {

@@ -1,0 +1,63 @@
+#include "service/engine/kernel_volume_status.hpp"
+
+#include <fmt/core.h>
+
+#include "kmod/device_mapper.hpp"
+#include "service/engine/error_translation.hpp"
+
+namespace volumes::engine {
+
+namespace {
+
+// A failed info counts as there, so the status error is what gets reported.
+bool still_exists(const kmod::DeviceId& device)
+{
+    auto info = kmod::dm::info(device);
+    return !info || info->exists;
+}
+
+}  // namespace
+
+RaidSync raid_sync_of(const kmod::RaidStatus& status)
+{
+    const auto health = kmod::health_string(status.health);
+    return {status.sync_action ? kmod::to_string(*status.sync_action) : "undef",
+            {health.begin(), health.end()},
+            status.in_sync_sectors,
+            status.total_sectors,
+            status.is_synced()};
+}
+
+Result<VolumeStatus> read_volume_status(const std::string& dm_uuid, bool raid1)
+{
+    const auto device = kmod::DeviceId::by_uuid(dm_uuid);
+    auto info = kmod::dm::info(device);
+    if (!info)
+        return std::unexpected(from_kmod(info.error()));
+    VolumeStatus status;
+    if (!info->exists)
+        return status;
+    status.active = true;
+    status.device_number = info->number.to_dev_t();
+    status.event_nr = info->event_nr;
+    status.open = info->open_count > 0;
+    if (!raid1 || !info->live_table)
+        return status;
+
+    auto lines = kmod::dm::status(device);
+    if (!lines) {
+        if (!still_exists(device))
+            return VolumeStatus{};
+        return std::unexpected(from_kmod(lines.error()));
+    }
+    // A leaving array carries an error table for a moment before it is removed.
+    if (lines->size() != 1 || lines->front().target_type != "raid")
+        return status;
+    auto raid = kmod::parse_raid_status(lines->front().params);
+    if (!raid)
+        return std::unexpected(from_kmod(raid.error()));
+    status.raid = raid_sync_of(*raid);
+    return status;
+}
+
+}  // namespace volumes::engine
