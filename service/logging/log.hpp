@@ -15,9 +15,9 @@ enum class Level { Debug, Info, Notice, Warning, Error };
 
 // What a message is about; empty fields are left out.
 struct Fields {
-    std::string_view pool;
-    std::string_view volume;
-    std::string_view operation;
+    std::string_view pool{};
+    std::string_view volume{};
+    std::string_view operation{};
 };
 
 enum class Sink { Automatic, Journal, Stderr };
