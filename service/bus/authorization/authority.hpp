@@ -5,19 +5,24 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <sdbus-c++/sdbus-c++.h>
 
 // Who may do what: the caller's uid from the bus driver, then polkit for everyone but root.
 // Both questions are asked asynchronously; the bus loop never waits for an answer.
+// Call from the bus loop's thread. A question that cannot even be sent is answered (refused)
+// before the call returns. Destroying the Authority drops the questions still pending: their
+// `done` is destroyed without running (the daemon keeps its Authority for its whole life, so
+// this only happens as it leaves the bus, and its callers see their calls fail then).
 namespace volumes::bus {
 
 struct AuthorizationRequest {
-    std::string sender;  // the caller's unique bus name, ":1.42"
-    std::string action;  // a polkit action id, "org.example.volumes.manage"
+    std::string sender{};  // the caller's unique bus name, ":1.42"
+    std::string action{};  // a polkit action id, "org.example.volumes.manage"
     bool allow_user_interaction = true;  // false when the call's options say "auth.no_user_interaction"
-    std::map<std::string, std::string> details;  // shown to rules as action.lookup(key): "pool", "volume", "operation"
+    std::map<std::string, std::string> details{};  // shown to rules as action.lookup(key): "pool", "volume", "operation"
 };
 
 struct AuthorizationResult {

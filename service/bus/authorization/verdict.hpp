@@ -1,0 +1,30 @@
+// Turning what the bus driver and polkit answered into an AuthorizationResult whose message
+// says why a call was refused and what to do about it.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+
+#include <sdbus-c++/sdbus-c++.h>
+
+#include "service/bus/authorization/authority.hpp"
+#include "service/bus/authorization/polkit_arguments.hpp"
+
+namespace volumes::bus {
+
+// Root is allowed outright; anyone else needs polkit's answer (nullopt).
+std::optional<AuthorizationResult> verdict_without_polkit(uid_t uid);
+
+AuthorizationResult verdict_from_polkit(const AuthorizationRequest& request, uid_t uid, const polkit::Reply& reply);
+
+// polkit missing, failing, timing out or answering something unreadable: always refused.
+AuthorizationResult verdict_from_polkit_error(const AuthorizationRequest& request, uid_t uid, const sdbus::Error& error);
+
+// Why the bus driver could not tell the caller's uid.
+std::string unknown_caller_message(const std::string& sender, const sdbus::Error& error);
+
+AuthorizationResult verdict_without_uid(const AuthorizationRequest& request, const std::string& why);
+
+}  // namespace volumes::bus
