@@ -1,0 +1,66 @@
+#include "service/bus/objects/object_tree.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace volumes::bus {
+
+ObjectTree::ObjectTree(sdbus::IConnection& connection, MethodCalls& calls) : connection_(connection), calls_(calls)
+{
+}
+
+void ObjectTree::apply(const PoolSnapshot& snapshot)
+{
+    const auto& name = snapshot.pool.name;
+    auto& pool = pools_[name];
+    if (pool)
+        pool->update(snapshot.pool);
+    else
+        pool = std::make_unique<PoolObject>(connection_, snapshot.pool, calls_);
+
+    std::set<std::string> present;
+    for (const auto& volume : snapshot.volumes)
+        present.insert(volume.name);
+    std::erase_if(volumes_, [&](const auto& entry) {
+        return entry.first.first == name && !present.contains(entry.first.second);
+    });
+
+    for (const auto& volume : snapshot.volumes) {
+        auto& object = volumes_[{name, volume.name}];
+        if (object && !object->exports_same_interfaces(volume))
+            object.reset();
+        if (object)
+            object->update(volume);
+        else
+            object = std::make_unique<VolumeObject>(connection_, volume, calls_);
+    }
+}
+
+void ObjectTree::remove_pool(const std::string& pool)
+{
+    std::erase_if(volumes_, [&](const auto& entry) { return entry.first.first == pool; });
+    pools_.erase(pool);
+}
+
+void ObjectTree::keep_only(const std::vector<std::string>& pools)
+{
+    std::vector<std::string> gone;
+    for (const auto& [name, object] : pools_)
+        if (std::find(pools.begin(), pools.end(), name) == pools.end())
+            gone.push_back(name);
+    for (const auto& name : gone)
+        remove_pool(name);
+}
+
+const VolumeState* ObjectTree::volume(const std::string& pool, const std::string& volume) const
+{
+    auto found = volumes_.find({pool, volume});
+    return found == volumes_.end() ? nullptr : &found->second->state();
+}
+
+bool ObjectTree::has_pool(const std::string& pool) const
+{
+    return pools_.contains(pool);
+}
+
+}  // namespace volumes::bus

@@ -1,0 +1,200 @@
+#include "service/bus/objects/volume_object.hpp"
+
+#include "service/bus/object_paths.hpp"
+#include "service/bus/objects/changed_properties.hpp"
+#include "volumes/Raid1_adaptor.h"
+#include "volumes/TrackedImage_adaptor.h"
+#include "volumes/Volume_adaptor.h"
+
+namespace volumes::bus {
+
+using VolumeAdaptor = org::example::Volumes::Volume_adaptor;
+using Raid1Adaptor = org::example::Volumes::Raid1_adaptor;
+using TrackedImageAdaptor = org::example::Volumes::TrackedImage_adaptor;
+
+namespace {
+
+sdbus::ObjectPath volume_or_none(const std::string& pool, const std::string& volume)
+{
+    return sdbus::ObjectPath(volume.empty() ? std::string(kNoObject) : volume_path(pool, volume));
+}
+
+VolumeRef ref(const VolumeState& state)
+{
+    return VolumeRef{state.pool, state.name};
+}
+
+}  // namespace
+
+class VolumeObject::VolumeInterface final : public VolumeAdaptor {
+public:
+    VolumeInterface(sdbus::IObject& object, const VolumeState& state, MethodCalls& calls)
+        : VolumeAdaptor(object), object_(object), state_(state), calls_(calls)
+    {
+    }
+
+private:
+    void CreateSnapshot(sdbus::Result<sdbus::ObjectPath>&& result, std::string name, uint64_t cow_size,
+                        std::map<std::string, sdbus::Variant> options) override
+    {
+        calls_.create_snapshot(current_call(object_, std::move(options)), ref(state_), std::move(name), cow_size,
+                               std::move(result));
+    }
+    void Remove(sdbus::Result<>&& result, std::map<std::string, sdbus::Variant> options) override
+    {
+        calls_.remove_volume(current_call(object_, std::move(options)), ref(state_), std::move(result));
+    }
+    void Activate(sdbus::Result<>&& result, std::map<std::string, sdbus::Variant> options) override
+    {
+        calls_.activate(current_call(object_, std::move(options)), ref(state_), std::move(result));
+    }
+    void Deactivate(sdbus::Result<>&& result, std::map<std::string, sdbus::Variant> options) override
+    {
+        calls_.deactivate(current_call(object_, std::move(options)), ref(state_), std::move(result));
+    }
+
+    std::string Name() override { return state_.name; }
+    sdbus::ObjectPath Pool() override { return sdbus::ObjectPath(pool_path(state_.pool)); }
+    std::string Uuid() override { return state_.uuid; }
+    std::string Kind() override { return state_.kind; }
+    uint64_t Size() override { return state_.size; }
+    std::string DevicePath() override { return state_.device_path; }
+    uint64_t DeviceNumber() override { return state_.device_number; }
+    bool ReadOnly() override { return state_.read_only; }
+    bool Active() override { return state_.active; }
+    sdbus::ObjectPath Origin() override { return volume_or_none(state_.pool, state_.origin); }
+
+    sdbus::IObject& object_;
+    const VolumeState& state_;
+    MethodCalls& calls_;
+};
+
+class VolumeObject::Raid1Interface final : public Raid1Adaptor {
+public:
+    Raid1Interface(sdbus::IObject& object, const VolumeState& state, MethodCalls& calls)
+        : Raid1Adaptor(object), object_(object), state_(state), calls_(calls)
+    {
+    }
+
+private:
+    void SplitTrack(sdbus::Result<sdbus::ObjectPath>&& result, std::map<std::string, sdbus::Variant> options) override
+    {
+        calls_.split_track(current_call(object_, std::move(options)), ref(state_), std::move(result));
+    }
+    void Split(sdbus::Result<sdbus::ObjectPath>&& result, std::string new_name,
+               std::map<std::string, sdbus::Variant> options) override
+    {
+        calls_.split(current_call(object_, std::move(options)), ref(state_), std::move(new_name), std::move(result));
+    }
+
+    std::vector<sdbus::Struct<uint32_t, std::string, std::string>> Images() override
+    {
+        std::vector<sdbus::Struct<uint32_t, std::string, std::string>> images;
+        for (const auto& image : state_.raid1->images)
+            images.emplace_back(image.slot, image.health, image.member_uuid);
+        return images;
+    }
+    double SyncRatio() override { return state_.raid1->sync.ratio(); }
+    std::string SyncAction() override { return state_.raid1->sync.action; }
+    uint64_t RegionSize() override { return state_.raid1->region_size; }
+    sdbus::ObjectPath TrackedImage() override { return volume_or_none(state_.pool, state_.raid1->tracked_image); }
+
+    sdbus::IObject& object_;
+    const VolumeState& state_;
+    MethodCalls& calls_;
+};
+
+class VolumeObject::TrackedImageInterface final : public TrackedImageAdaptor {
+public:
+    TrackedImageInterface(sdbus::IObject& object, const VolumeState& state, MethodCalls& calls)
+        : TrackedImageAdaptor(object), object_(object), state_(state), calls_(calls)
+    {
+    }
+
+private:
+    void Merge(sdbus::Result<sdbus::ObjectPath>&& result, std::map<std::string, sdbus::Variant> options) override
+    {
+        calls_.merge_tracked_image(current_call(object_, std::move(options)), ref(state_), std::move(result));
+    }
+
+    sdbus::ObjectPath Array() override { return volume_or_none(state_.pool, state_.tracked_image->array); }
+    uint32_t Slot() override { return state_.tracked_image->slot; }
+
+    sdbus::IObject& object_;
+    const VolumeState& state_;
+    MethodCalls& calls_;
+};
+
+VolumeObject::VolumeObject(sdbus::IConnection& connection, VolumeState state, MethodCalls& calls)
+    : state_(std::move(state)), object_(sdbus::createObject(connection, volume_path(state_.pool, state_.name)))
+{
+    volume_ = std::make_unique<VolumeInterface>(*object_, state_, calls);
+    if (state_.raid1)
+        raid1_ = std::make_unique<Raid1Interface>(*object_, state_, calls);
+    if (state_.tracked_image)
+        tracked_image_ = std::make_unique<TrackedImageInterface>(*object_, state_, calls);
+    object_->finishRegistration();
+    object_->emitInterfacesAddedSignal();
+}
+
+VolumeObject::~VolumeObject()
+{
+    try {
+        object_->emitInterfacesRemovedSignal();
+    } catch (const sdbus::Error&) {
+        // The connection is going away with the daemon; nobody is left to tell.
+    }
+    object_->unregister();
+}
+
+bool VolumeObject::exports_same_interfaces(const VolumeState& state) const
+{
+    return state.raid1.has_value() == state_.raid1.has_value() &&
+           state.tracked_image.has_value() == state_.tracked_image.has_value();
+}
+
+void VolumeObject::update(const VolumeState& state)
+{
+    ChangedProperties volume(VolumeAdaptor::INTERFACE_NAME);
+    volume.compare(state_.uuid, state.uuid, "Uuid");
+    volume.compare(state_.kind, state.kind, "Kind");
+    volume.compare(state_.size, state.size, "Size");
+    volume.compare(state_.device_path, state.device_path, "DevicePath");
+    volume.compare(state_.device_number, state.device_number, "DeviceNumber");
+    volume.compare(state_.read_only, state.read_only, "ReadOnly");
+    volume.compare(state_.active, state.active, "Active");
+    volume.compare(state_.origin, state.origin, "Origin");
+
+    ChangedProperties raid1(Raid1Adaptor::INTERFACE_NAME);
+    bool sync_moved = false;
+    if (state_.raid1 && state.raid1) {
+        const auto& before = *state_.raid1;
+        const auto& after = *state.raid1;
+        raid1.compare(before.images, after.images, "Images");
+        raid1.compare(before.sync.ratio(), after.sync.ratio(), "SyncRatio");
+        raid1.compare(before.sync.action, after.sync.action, "SyncAction");
+        raid1.compare(before.region_size, after.region_size, "RegionSize");
+        raid1.compare(before.tracked_image, after.tracked_image, "TrackedImage");
+        sync_moved = !(before.sync == after.sync) && !after.sync.action.empty();
+    }
+
+    ChangedProperties tracked(TrackedImageAdaptor::INTERFACE_NAME);
+    if (state_.tracked_image && state.tracked_image) {
+        tracked.compare(state_.tracked_image->array, state.tracked_image->array, "Array");
+        tracked.compare(state_.tracked_image->slot, state.tracked_image->slot, "Slot");
+    }
+
+    state_ = state;
+    volume.emit(*object_);
+    if (raid1_) {
+        raid1.emit(*object_);
+        if (sync_moved) {
+            const auto& sync = state_.raid1->sync;
+            raid1_->emitSyncProgress(sync.action, sync.ratio(), sync.in_sync_sectors, sync.total_sectors);
+        }
+    }
+    if (tracked_image_)
+        tracked.emit(*object_);
+}
+
+}  // namespace volumes::bus

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <memory>
+
+#include <sdbus-c++/sdbus-c++.h>
+
+#include "service/bus/objects/method_calls.hpp"
+#include "service/bus/state/service_state.hpp"
+
+namespace volumes::bus {
+
+// /org/example/Volumes/volumes/<pool>/<volume>: org.example.Volumes.Volume, plus the
+// interface of its kind (Raid1 or TrackedImage). The set of interfaces is fixed for the
+// object's life: when a volume's kind changes, the tree replaces the object.
+class VolumeObject {
+public:
+    // Exports the object and announces it (InterfacesAdded).
+    VolumeObject(sdbus::IConnection& connection, VolumeState state, MethodCalls& calls);
+    // Announces its removal (InterfacesRemoved) and unexports it.
+    ~VolumeObject();
+    VolumeObject(const VolumeObject&) = delete;
+    VolumeObject& operator=(const VolumeObject&) = delete;
+
+    const VolumeState& state() const { return state_; }
+    // Whether `state` needs another set of interfaces than this object has.
+    bool exports_same_interfaces(const VolumeState& state) const;
+    // PropertiesChanged for what differs; Raid1.SyncProgress when the sync moved.
+    void update(const VolumeState& state);
+
+private:
+    class VolumeInterface;
+    class Raid1Interface;
+    class TrackedImageInterface;
+
+    VolumeState state_;
+    std::unique_ptr<sdbus::IObject> object_;
+    std::unique_ptr<VolumeInterface> volume_;
+    std::unique_ptr<Raid1Interface> raid1_;
+    std::unique_ptr<TrackedImageInterface> tracked_image_;
+};
+
+}  // namespace volumes::bus

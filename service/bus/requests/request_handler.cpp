@@ -1,0 +1,428 @@
+#include "service/bus/requests/request_handler.hpp"
+
+#include <fmt/format.h>
+
+#include "service/bus/bus_errors.hpp"
+#include "service/bus/object_paths.hpp"
+#include "service/bus/requests/request_parsing.hpp"
+#include "service/bus/state/state_reader.hpp"
+#include "service/logging/log.hpp"
+
+namespace volumes::bus {
+
+namespace {
+
+// Pool creation and the pool list are one queue, so two CreatePool calls never race for a device.
+constexpr const char* kPoolsQueue = "\x01pools";
+
+template <class... Results>
+std::shared_ptr<sdbus::Result<Results...>> share(sdbus::Result<Results...>&& result)
+{
+    return std::make_shared<sdbus::Result<Results...>>(std::move(result));
+}
+
+template <class... Results>
+std::function<void(const sdbus::Error&)> fail_with(const std::shared_ptr<sdbus::Result<Results...>>& reply)
+{
+    return [reply](const sdbus::Error& error) { reply->returnError(error); };
+}
+
+logging::Fields fields_of(const std::string& pool, const std::string& volume, const std::string& operation)
+{
+    return logging::Fields{pool, volume, operation};
+}
+
+bool is_raid1(const VolumeState* state)
+{
+    return state && state->raid1.has_value();
+}
+
+}  // namespace
+
+RequestHandler::RequestHandler(engine::Engine& engine, BusLoop& loop, WorkQueues& queues, Authority& authority,
+                               std::string version)
+    : engine_(engine), loop_(loop), queues_(queues), authority_(authority), version_(std::move(version))
+{
+}
+
+void RequestHandler::attach(ManagerObject& manager, ObjectTree& tree, JobRegistry& jobs, RaidSyncWatches& watches)
+{
+    manager_ = &manager;
+    tree_ = &tree;
+    jobs_ = &jobs;
+    watches_ = &watches;
+}
+
+void RequestHandler::authorize(const CallContext& call, const char* action, const Target& target,
+                               std::function<void(const sdbus::Error&)> fail, Allowed then)
+{
+    auto interaction = allows_user_interaction(call.options);
+    if (!interaction) {
+        fail(to_bus_error(interaction.error()));
+        return;
+    }
+    AuthorizationRequest request{call.sender, action, *interaction, {}};
+    if (!target.pool.empty())
+        request.details["pool"] = target.pool;
+    if (!target.volume.empty())
+        request.details["volume"] = target.volume;
+    request.details["operation"] = target.operation;
+    authority_.check(request, [target, action = std::string(action), fail = std::move(fail),
+                               then = std::move(then)](AuthorizationResult result) {
+        if (!result.allowed) {
+            logging::notice(fields_of(target.pool, target.volume, target.operation), "refused {} to uid {}: {}", action,
+                            static_cast<long>(result.uid == static_cast<uid_t>(-1) ? -1 : result.uid), result.message);
+            fail(not_authorized(result.message));
+            return;
+        }
+        then(result.uid);
+    });
+}
+
+template <class T>
+void RequestHandler::mutate(const std::string& queue, const Target& target, std::function<engine::Result<T>()> work,
+                            std::function<void(const engine::Result<T>&)> done)
+{
+    queues_.submit(queue, [this, target, work = std::move(work), done = std::move(done)]() mutable {
+        auto result = work();
+        auto snapshot = read_pool(engine_, target.pool);
+        // A change may have loaded a target module (dm_raid for the first raid1).
+        auto targets = engine_.kernel_targets();
+        loop_.post([this, target, result = std::move(result), snapshot = std::move(snapshot),
+                    targets = std::move(targets), done = std::move(done)]() mutable {
+            manager_->set_kernel_targets(std::move(targets));
+            if (snapshot)
+                tree_->apply(*snapshot);
+            else if (snapshot.error().code == engine::ErrorCode::NotFound)
+                tree_->remove_pool(target.pool);
+            auto fields = fields_of(target.pool, target.volume, target.operation);
+            if (result)
+                logging::info(fields, "{} done", target.operation);
+            else
+                logging::notice(fields, "{} refused ({}): {}", target.operation, engine::to_string(result.error().code),
+                                result.error().message);
+            done(result);
+        });
+    });
+}
+
+std::string RequestHandler::start_sync_job(const std::string& pool, const std::string& volume, const char* operation,
+                                           uid_t uid)
+{
+    auto id = jobs_->start({operation, {volume_path(pool, volume)}, uid});
+    watches_->watch(pool, volume, [this, id, pool, volume, operation = std::string(operation)](const RaidWatchReport& report) {
+        if (report.snapshot)
+            tree_->apply(*report.snapshot);
+        jobs_->progress(id, report.sync.in_sync_sectors * 512, report.sync.total_sectors * 512);
+        if (report.outcome == RaidWatchReport::Outcome::Running)
+            return;
+        bool success = report.outcome == RaidWatchReport::Outcome::Synced;
+        auto fields = fields_of(pool, volume, operation);
+        if (success)
+            logging::info(fields, "job {}: {}", id, report.message);
+        else
+            logging::warning(fields, "job {} failed: {}", id, report.message);
+        jobs_->finish(id, success, report.message);
+    });
+    return job_path(id);
+}
+
+void RequestHandler::export_all()
+{
+    auto names = pool_names(engine_);
+    tree_->keep_only(names);
+    for (const auto& name : names) {
+        auto snapshot = read_pool(engine_, name);
+        if (!snapshot) {
+            logging::warning({name, {}, "start"}, "cannot read the pool: {}", snapshot.error().message);
+            continue;
+        }
+        tree_->apply(*snapshot);
+        for (const auto& volume : snapshot->volumes)
+            if (volume.raid1 && volume.active && !volume.raid1->sync.synced && !volume.raid1->sync.action.empty())
+                start_sync_job(volume.pool, volume.name, "raid1-sync", 0);
+    }
+}
+
+void RequestHandler::create_pool(CallContext call, std::string name, std::vector<std::string> devices,
+                                 sdbus::Result<sdbus::ObjectPath> result)
+{
+    auto reply = share(std::move(result));
+    Target target{name, {}, "CreatePool"};
+    authorize(call, action::manage, target, fail_with(reply), [=, this](uid_t) {
+        auto request = parse_create_pool(name, devices, call.options);
+        if (!request)
+            return reply->returnError(to_bus_error(request.error()));
+        mutate<engine::PoolSummary>(
+            kPoolsQueue, target,
+            [this, request = *request] { return engine_.create_pool(request.name, request.devices, request.options); },
+            [reply, name](const engine::Result<engine::PoolSummary>& created) {
+                if (!created)
+                    return reply->returnError(to_bus_error(created.error()));
+                reply->returnResults(sdbus::ObjectPath(pool_path(name)));
+            });
+    });
+}
+
+void RequestHandler::destroy_pool(CallContext call, std::string pool, sdbus::Result<> result)
+{
+    auto reply = share(std::move(result));
+    Target target{pool, {}, "Destroy"};
+    authorize(call, action::manage, target, fail_with(reply), [=, this](uid_t) {
+        if (auto parsed = parse_no_options(call.options); !parsed)
+            return reply->returnError(to_bus_error(parsed.error()));
+        mutate<void>(
+            pool, target, [this, pool] { return engine_.destroy_pool(pool); },
+            [reply](const engine::Result<void>& destroyed) {
+                if (!destroyed)
+                    return reply->returnError(to_bus_error(destroyed.error()));
+                reply->returnResults();
+            });
+    });
+}
+
+void RequestHandler::create_volume(CallContext call, std::string pool, std::string name, std::uint64_t size,
+                                   sdbus::Result<sdbus::ObjectPath> result)
+{
+    auto reply = share(std::move(result));
+    Target target{pool, name, "CreateVolume"};
+    authorize(call, action::manage, target, fail_with(reply), [=, this](uid_t uid) {
+        auto request = parse_create_volume(name, size, call.options);
+        if (!request)
+            return reply->returnError(to_bus_error(request.error()));
+        bool raid1 = std::holds_alternative<engine::Raid1Request>(*request);
+        mutate<engine::VolumeSummary>(
+            pool, target,
+            [this, pool, request = *request]() -> engine::Result<engine::VolumeSummary> {
+                if (const auto* linear = std::get_if<engine::LinearRequest>(&request))
+                    return engine_.create_linear_volume(pool, *linear);
+                return engine_.create_raid1_volume(pool, std::get<engine::Raid1Request>(request));
+            },
+            [this, reply, pool, name, raid1, uid](const engine::Result<engine::VolumeSummary>& created) {
+                if (!created)
+                    return reply->returnError(to_bus_error(created.error()));
+                if (raid1)
+                    start_sync_job(pool, name, "raid1-sync", uid);
+                reply->returnResults(sdbus::ObjectPath(volume_path(pool, name)));
+            });
+    });
+}
+
+void RequestHandler::remove_volume(CallContext call, VolumeRef volume, sdbus::Result<> result)
+{
+    auto reply = share(std::move(result));
+    Target target{volume.pool, volume.volume, "Remove"};
+    authorize(call, action::manage, target, fail_with(reply), [=, this](uid_t) {
+        if (auto parsed = parse_no_options(call.options); !parsed)
+            return reply->returnError(to_bus_error(parsed.error()));
+        mutate<void>(
+            volume.pool, target, [this, volume] { return engine_.remove_volume(volume.pool, volume.volume); },
+            [reply](const engine::Result<void>& removed) {
+                if (!removed)
+                    return reply->returnError(to_bus_error(removed.error()));
+                reply->returnResults();
+            });
+    });
+}
+
+void RequestHandler::activate(CallContext call, VolumeRef volume, sdbus::Result<> result)
+{
+    auto reply = share(std::move(result));
+    Target target{volume.pool, volume.volume, "Activate"};
+    authorize(call, action::manage, target, fail_with(reply), [=, this](uid_t uid) {
+        if (auto parsed = parse_no_options(call.options); !parsed)
+            return reply->returnError(to_bus_error(parsed.error()));
+        mutate<void>(
+            volume.pool, target, [this, volume] { return engine_.activate(volume.pool, volume.volume); },
+            [this, reply, volume, uid](const engine::Result<void>& activated) {
+                if (!activated)
+                    return reply->returnError(to_bus_error(activated.error()));
+                const auto* state = tree_->volume(volume.pool, volume.volume);
+                if (is_raid1(state) && !state->raid1->sync.synced && !state->raid1->sync.action.empty())
+                    start_sync_job(volume.pool, volume.volume, "raid1-sync", uid);
+                reply->returnResults();
+            });
+    });
+}
+
+void RequestHandler::deactivate(CallContext call, VolumeRef volume, sdbus::Result<> result)
+{
+    auto reply = share(std::move(result));
+    Target target{volume.pool, volume.volume, "Deactivate"};
+    authorize(call, action::manage, target, fail_with(reply), [=, this](uid_t) {
+        if (auto parsed = parse_no_options(call.options); !parsed)
+            return reply->returnError(to_bus_error(parsed.error()));
+        mutate<void>(
+            volume.pool, target, [this, volume] { return engine_.deactivate(volume.pool, volume.volume); },
+            [reply](const engine::Result<void>& deactivated) {
+                if (!deactivated)
+                    return reply->returnError(to_bus_error(deactivated.error()));
+                reply->returnResults();
+            });
+    });
+}
+
+void RequestHandler::split_track(CallContext call, VolumeRef array, sdbus::Result<sdbus::ObjectPath> result)
+{
+    auto reply = share(std::move(result));
+    Target target{array.pool, array.volume, "SplitTrack"};
+    authorize(call, action::split_track, target, fail_with(reply), [=, this](uid_t) {
+        auto request = parse_split_track(call.options);
+        if (!request)
+            return reply->returnError(to_bus_error(request.error()));
+        mutate<engine::VolumeSummary>(
+            array.pool, target,
+            [this, array, request = *request] { return engine_.split_track(array.pool, array.volume, request); },
+            [reply, array](const engine::Result<engine::VolumeSummary>& image) {
+                if (!image)
+                    return reply->returnError(to_bus_error(image.error()));
+                reply->returnResults(sdbus::ObjectPath(volume_path(array.pool, image->name)));
+            });
+    });
+}
+
+void RequestHandler::merge_tracked_image(CallContext call, VolumeRef image, sdbus::Result<sdbus::ObjectPath> result)
+{
+    auto reply = share(std::move(result));
+    Target target{image.pool, image.volume, "Merge"};
+    authorize(call, action::merge, target, fail_with(reply), [=, this](uid_t uid) {
+        if (auto parsed = parse_no_options(call.options); !parsed)
+            return reply->returnError(to_bus_error(parsed.error()));
+        const auto* state = tree_->volume(image.pool, image.volume);
+        if (!state || !state->tracked_image)
+            return reply->returnError(to_bus_error(
+                {engine::ErrorCode::NotSupported, fmt::format("'{}' is not a tracked image", image.volume)}));
+        auto array = state->tracked_image->array;
+        mutate<void>(
+            image.pool, target, [this, image] { return engine_.merge_tracked_image(image.pool, image.volume); },
+            [this, reply, image, array, uid](const engine::Result<void>& merged) {
+                if (!merged)
+                    return reply->returnError(to_bus_error(merged.error()));
+                reply->returnResults(sdbus::ObjectPath(start_sync_job(image.pool, array, "raid1-merge", uid)));
+            });
+    });
+}
+
+template <class... Results>
+void RequestHandler::not_implemented(const CallContext& call, const char* action, const Target& target,
+                                     std::function<engine::Result<void>()> validate, sdbus::Result<Results...> result)
+{
+    auto reply = share(std::move(result));
+    authorize(call, action, target, fail_with(reply), [this, reply, target, validate](uid_t) {
+        if (auto valid = validate(); !valid)
+            return reply->returnError(to_bus_error(valid.error()));
+        reply->returnError(to_bus_error(
+            {engine::ErrorCode::NotSupported,
+             fmt::format("{} is not implemented in volumesd {} yet; nothing was changed", target.operation, version_)}));
+    });
+}
+
+void RequestHandler::create_thin_pool(CallContext call, std::string pool, std::string name, std::uint64_t data_size,
+                                      std::uint64_t metadata_size, sdbus::Result<sdbus::ObjectPath> result)
+{
+    auto options = call.options;
+    not_implemented(call, action::manage, {pool, name, "CreateThinPool"},
+                    [options, data_size, metadata_size]() -> engine::Result<void> {
+                        OptionReader reader(options);
+                        reader.uint64("block_size");
+                        reader.uint64("low_water_mark");
+                        reader.boolean("error_if_no_space");
+                        if (auto finished = reader.finish(); !finished)
+                            return finished;
+                        if (auto checked = check_size("a thin pool's data size", data_size); !checked)
+                            return checked;
+                        return check_size("a thin pool's metadata size", metadata_size);
+                    },
+                    std::move(result));
+}
+
+void RequestHandler::create_snapshot(CallContext call, VolumeRef volume, std::string name, std::uint64_t cow_size,
+                                     sdbus::Result<sdbus::ObjectPath> result)
+{
+    auto options = call.options;
+    not_implemented(call, action::manage, {volume.pool, volume.volume, "CreateSnapshot"},
+                    [options]() -> engine::Result<void> {
+                        OptionReader reader(options);
+                        reader.uint64("chunk_size");
+                        return reader.finish();
+                    },
+                    std::move(result));
+    (void)name;
+    (void)cow_size;
+}
+
+void RequestHandler::split(CallContext call, VolumeRef array, std::string new_name,
+                           sdbus::Result<sdbus::ObjectPath> result)
+{
+    auto options = call.options;
+    not_implemented(call, action::split_track, {array.pool, array.volume, "Split"},
+                    [options] { return parse_no_options(options); }, std::move(result));
+    (void)new_name;
+}
+
+void RequestHandler::merge_snapshot(CallContext call, VolumeRef snapshot, sdbus::Result<sdbus::ObjectPath> result)
+{
+    auto options = call.options;
+    not_implemented(call, action::merge, {snapshot.pool, snapshot.volume, "Merge"},
+                    [options] { return parse_no_options(options); }, std::move(result));
+}
+
+void RequestHandler::create_thin(CallContext call, VolumeRef thin_pool, std::string name, std::uint64_t virtual_size,
+                                 sdbus::Result<sdbus::ObjectPath> result)
+{
+    auto options = call.options;
+    not_implemented(call, action::manage, {thin_pool.pool, thin_pool.volume, "CreateThin"},
+                    [options, virtual_size]() -> engine::Result<void> {
+                        if (auto parsed = parse_no_options(options); !parsed)
+                            return parsed;
+                        return check_size("a thin volume's virtual size", virtual_size);
+                    },
+                    std::move(result));
+    (void)name;
+}
+
+void RequestHandler::reserve_metadata_snap(CallContext call, VolumeRef thin_pool,
+                                           sdbus::Result<std::uint64_t, std::string, std::uint64_t> result)
+{
+    auto options = call.options;
+    not_implemented(call, action::reserve_metadata_snap, {thin_pool.pool, thin_pool.volume, "ReserveMetadataSnap"},
+                    [options] { return parse_no_options(options); }, std::move(result));
+}
+
+void RequestHandler::release_metadata_snap(CallContext call, VolumeRef thin_pool, sdbus::Result<> result)
+{
+    auto options = call.options;
+    not_implemented(call, action::reserve_metadata_snap, {thin_pool.pool, thin_pool.volume, "ReleaseMetadataSnap"},
+                    [options] { return parse_no_options(options); }, std::move(result));
+}
+
+void RequestHandler::cancel_job(CallContext call, std::uint64_t job, sdbus::Result<> result)
+{
+    auto reply = share(std::move(result));
+    auto interaction = allows_user_interaction(call.options);
+    if (!interaction)
+        return reply->returnError(to_bus_error(interaction.error()));
+    Target target{{}, {}, "Cancel"};
+    auto decide = [this, reply, job, options = call.options](uid_t) {
+        if (auto parsed = parse_no_options(options); !parsed)
+            return reply->returnError(to_bus_error(parsed.error()));
+        const auto* state = jobs_->find(job);
+        if (!state)
+            return reply->returnError(to_bus_error({engine::ErrorCode::NotFound, fmt::format("no job {}", job)}));
+        if (state->finished)
+            return reply->returnError(to_bus_error({engine::ErrorCode::Busy, fmt::format("job {} has already finished", job)}));
+        reply->returnError(to_bus_error(
+            {engine::ErrorCode::NotSupported,
+             fmt::format("job {} ({}) cannot be cancelled: the kernel finishes it on its own", job, state->operation)}));
+    };
+    authority_.caller_uid(call.sender, [this, call, target, reply, job, decide](std::optional<uid_t> uid, std::string error) {
+        const auto* state = jobs_->find(job);
+        if (uid && (*uid == 0 || (state && state->started_by_uid == *uid)))
+            return decide(*uid);
+        if (!uid)
+            return reply->returnError(not_authorized(fmt::format("cannot tell who is calling: {}", error)));
+        authorize(call, action::cancel_job, target, fail_with(reply), decide);
+    });
+}
+
+}  // namespace volumes::bus

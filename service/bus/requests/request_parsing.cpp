@@ -1,0 +1,101 @@
+#include "service/bus/requests/request_parsing.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace volumes::bus {
+
+using engine::ErrorCode;
+using engine::fail;
+
+engine::Result<void> check_size(const char* what, std::uint64_t size)
+{
+    if (size == 0)
+        return fail(ErrorCode::InvalidArgument, fmt::format("{} must be more than 0 bytes", what));
+    if (size > kMaxSize)
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("{} of {} bytes is more than the largest supported, {} bytes (4 EiB)", what, size, kMaxSize));
+    return {};
+}
+
+engine::Result<CreatePoolRequest> parse_create_pool(std::string name, std::vector<std::string> devices,
+                                                    const Options& options)
+{
+    OptionReader reader(options);
+    CreatePoolRequest request{std::move(name), std::move(devices), {}};
+    if (auto force = reader.boolean("force"))
+        request.options.force = *force;
+    if (auto extent_size = reader.uint64("extent_size"))
+        request.options.extent_size = *extent_size;
+    if (auto finished = reader.finish(); !finished)
+        return std::unexpected(finished.error());
+    if (request.devices.empty())
+        return fail(ErrorCode::InvalidArgument, "a pool needs at least one device; pass their paths, e.g. [\"/dev/sdb\"]");
+    for (std::size_t i = 0; i < request.devices.size(); ++i) {
+        const auto& device = request.devices[i];
+        if (device.empty() || device.front() != '/')
+            return fail(ErrorCode::InvalidArgument,
+                        fmt::format("device '{}' is not an absolute path; pass paths like /dev/sdb", device));
+        if (std::find(request.devices.begin(), request.devices.begin() + static_cast<std::ptrdiff_t>(i), device) !=
+            request.devices.begin() + static_cast<std::ptrdiff_t>(i))
+            return fail(ErrorCode::InvalidArgument, fmt::format("device '{}' is listed twice", device));
+    }
+    const auto extent = request.options.extent_size;
+    if (extent < (std::uint64_t{1} << 20) || (extent & (extent - 1)) != 0 || extent > (std::uint64_t{1} << 40))
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("extent_size {} is not a power of two from 1 MiB to 1 TiB", extent));
+    return request;
+}
+
+engine::Result<VolumeRequest> parse_create_volume(std::string name, std::uint64_t size, const Options& options)
+{
+    OptionReader reader(options);
+    auto kind = reader.string("kind").value_or("linear");
+    auto images = reader.uint32("images");
+    auto region_size = reader.uint64("region_size");
+    if (auto finished = reader.finish(); !finished)
+        return std::unexpected(finished.error());
+    if (auto checked = check_size("a volume's size", size); !checked)
+        return std::unexpected(checked.error());
+    if (kind == "linear") {
+        if (images || region_size)
+            return fail(ErrorCode::InvalidArgument,
+                        "options 'images' and 'region_size' are for raid1 volumes; add option kind=\"raid1\"");
+        return engine::LinearRequest{std::move(name), size};
+    }
+    if (kind == "raid1") {
+        engine::Raid1Request request{std::move(name), size};
+        if (images)
+            request.images = *images;
+        if (region_size)
+            request.region_size = *region_size;
+        return request;
+    }
+    return fail(ErrorCode::InvalidArgument, fmt::format("unknown volume kind '{}'; use \"linear\" or \"raid1\"", kind));
+}
+
+engine::Result<engine::SplitTrackRequest> parse_split_track(const Options& options)
+{
+    OptionReader reader(options);
+    engine::SplitTrackRequest request;
+    request.slot = reader.uint32("image");
+    auto name = reader.string("name");
+    request.allow_no_redundancy = reader.boolean("allow_no_redundancy").value_or(false);
+    if (auto finished = reader.finish(); !finished)
+        return std::unexpected(finished.error());
+    if (name) {
+        if (name->empty())
+            return fail(ErrorCode::InvalidArgument, "option 'name' is empty; leave it out for the default name");
+        request.image_name = *name;
+    }
+    return request;
+}
+
+engine::Result<void> parse_no_options(const Options& options)
+{
+    OptionReader reader(options);
+    return reader.finish();
+}
+
+}  // namespace volumes::bus

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "service/bus/call_options.hpp"
+#include "service/engine/engine_error.hpp"
+#include "service/engine/pool_creation.hpp"
+#include "service/engine/volume_changes.hpp"
+
+// Method arguments and options turned into engine requests. What only the arguments can tell
+// (types, unknown options, sizes out of range, malformed device lists) is refused here; the
+// engine refuses what needs the pool (names taken, space).
+namespace volumes::bus {
+
+// The largest size a method accepts: larger ones overflow the kernel's sector counts.
+inline constexpr std::uint64_t kMaxSize = std::uint64_t{1} << 62;
+
+struct CreatePoolRequest {
+    std::string name;
+    std::vector<std::string> devices;
+    engine::CreatePoolOptions options;
+};
+
+engine::Result<CreatePoolRequest> parse_create_pool(std::string name, std::vector<std::string> devices,
+                                                    const Options& options);
+
+using VolumeRequest = std::variant<engine::LinearRequest, engine::Raid1Request>;
+engine::Result<VolumeRequest> parse_create_volume(std::string name, std::uint64_t size, const Options& options);
+
+engine::Result<engine::SplitTrackRequest> parse_split_track(const Options& options);
+
+// Methods whose only option is "auth.no_user_interaction".
+engine::Result<void> parse_no_options(const Options& options);
+
+// A name and a size for the methods not implemented yet, checked as CreateVolume checks them.
+engine::Result<void> check_size(const char* what, std::uint64_t size);
+
+}  // namespace volumes::bus

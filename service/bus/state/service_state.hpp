@@ -1,0 +1,91 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+// What the bus objects show, read from the engine off the bus thread and handed to it whole.
+// Values are already in the shape of the properties (interfaces/*.xml); object references
+// are names within the pool, turned into paths by the objects.
+namespace volumes::bus {
+
+struct MemberState {
+    std::string uuid;
+    std::string path;
+    std::uint64_t bytes = 0;
+    bool present = false;
+    bool operator==(const MemberState&) const = default;
+};
+
+struct PoolState {
+    std::string name;
+    std::string uuid;
+    std::vector<MemberState> members;
+    std::uint64_t size = 0;
+    std::uint64_t free = 0;
+    std::uint64_t extent_size = 0;
+    bool complete = true;
+    std::vector<std::string> problems;
+    bool operator==(const PoolState&) const = default;
+};
+
+struct RaidImageState {
+    std::uint32_t slot = 0;
+    std::string health;  // "alive", "syncing", "dead", "split", "unknown"
+    std::string member_uuid;
+    bool operator==(const RaidImageState&) const = default;
+};
+
+// The sync counters of an active raid1, as its status line gave them.
+struct RaidSyncState {
+    std::string action;  // "" while inactive
+    std::uint64_t in_sync_sectors = 0;
+    std::uint64_t total_sectors = 0;
+    bool synced = false;
+    bool failed_leg = false;  // some present leg is 'D'
+    double ratio() const
+    {
+        return total_sectors == 0 ? 0.0 : static_cast<double>(in_sync_sectors) / static_cast<double>(total_sectors);
+    }
+    bool operator==(const RaidSyncState&) const = default;
+};
+
+struct Raid1State {
+    std::vector<RaidImageState> images;
+    RaidSyncState sync;
+    std::uint64_t region_size = 0;
+    std::string tracked_image;  // volume name, "" when none
+    bool operator==(const Raid1State&) const = default;
+};
+
+struct TrackedImageState {
+    std::string array;  // volume name
+    std::uint32_t slot = 0;
+    bool operator==(const TrackedImageState&) const = default;
+};
+
+struct VolumeState {
+    std::string pool;
+    std::string name;
+    std::string uuid;
+    std::string kind;  // Volume.Kind
+    std::uint64_t size = 0;
+    std::string device_path;
+    std::uint64_t device_number = 0;
+    bool read_only = false;
+    bool active = false;
+    std::string origin;  // volume name, "" when none
+    std::optional<Raid1State> raid1;
+    std::optional<TrackedImageState> tracked_image;
+    bool operator==(const VolumeState&) const = default;
+};
+
+// One pool and its visible volumes.
+struct PoolSnapshot {
+    PoolState pool;
+    std::vector<VolumeState> volumes;
+};
+
+}  // namespace volumes::bus

@@ -1,0 +1,129 @@
+#include "service/bus/state/state_reader.hpp"
+
+#include <algorithm>
+
+#include "service/model/volume_lookup.hpp"
+
+namespace volumes::bus {
+
+namespace {
+
+const char* health_word(char health)
+{
+    switch (health) {
+    case 'A': return "alive";
+    case 'a': return "syncing";
+    case 'D': return "dead";
+    case '-': return "split";
+    default: return "unknown";
+    }
+}
+
+std::string volume_name(const model::Pool& pool, const model::Uuid& uuid)
+{
+    for (const auto& volume : pool.volumes)
+        if (volume.uuid == uuid)
+            return volume.name;
+    return {};
+}
+
+PoolState pool_state(const engine::PoolSummary& summary)
+{
+    PoolState state;
+    state.name = summary.name;
+    state.uuid = summary.uuid.to_string();
+    for (const auto& member : summary.members)
+        state.members.push_back({member.uuid.to_string(), member.path, member.extents * summary.extent_size,
+                                 member.present});
+    state.size = summary.size;
+    state.free = summary.free;
+    state.extent_size = summary.extent_size;
+    state.complete = summary.complete;
+    state.problems = summary.problems;
+    return state;
+}
+
+}  // namespace
+
+RaidSyncState raid_sync_state(const engine::RaidSync& status)
+{
+    RaidSyncState sync;
+    sync.action = status.action;
+    sync.in_sync_sectors = status.in_sync_sectors;
+    sync.total_sectors = status.total_sectors;
+    sync.synced = status.synced;
+    sync.failed_leg = std::find(status.health.begin(), status.health.end(), 'D') != status.health.end();
+    return sync;
+}
+
+Raid1State raid1_state(const model::Pool& pool, const model::Raid1Layout& layout,
+                       const std::optional<engine::RaidSync>& status)
+{
+    Raid1State state;
+    state.region_size = layout.region_size;
+    for (std::uint32_t slot = 0; slot < layout.legs.size(); ++slot) {
+        const auto& leg = layout.legs[slot];
+        RaidImageState image;
+        image.slot = slot;
+        image.member_uuid = leg.data.empty() ? std::string() : leg.data.front().member.to_string();
+        if (leg.tracked_image) {
+            image.health = "split";
+            state.tracked_image = volume_name(pool, *leg.tracked_image);
+        } else if (status && slot < status->health.size()) {
+            image.health = health_word(status->health[slot]);
+        } else {
+            image.health = "unknown";
+        }
+        state.images.push_back(std::move(image));
+    }
+    if (status)
+        state.sync = raid_sync_state(*status);
+    return state;
+}
+
+std::vector<std::string> pool_names(const engine::Engine& engine)
+{
+    std::vector<std::string> names;
+    for (const auto& pool : engine.pools())
+        names.push_back(pool.name);
+    return names;
+}
+
+engine::Result<PoolSnapshot> read_pool(const engine::Engine& engine, std::string_view pool_name)
+{
+    auto summary = engine.pool(pool_name);
+    if (!summary)
+        return std::unexpected(summary.error());
+    auto pool = engine.model(pool_name);
+    if (!pool)
+        return std::unexpected(pool.error());
+    PoolSnapshot snapshot;
+    snapshot.pool = pool_state(*summary);
+    for (const auto& volume : pool->volumes) {
+        auto status = engine.volume_status(pool_name, volume.name);
+        VolumeState state;
+        state.pool = pool->name;
+        state.name = volume.name;
+        state.uuid = volume.uuid.to_string();
+        state.kind = engine::kind_name(volume.layout);
+        state.size = model::volume_size(*pool, volume).value_or(0);
+        auto summary_of_volume = engine::summarize_volume(*pool, volume);
+        state.device_path = summary_of_volume.device_path;
+        state.read_only = summary_of_volume.read_only;
+        state.active = status ? status->active : false;
+        state.device_number = status && status->active ? status->device_number : 0;
+        std::optional<engine::RaidSync> raid = status ? status->raid : std::nullopt;
+        if (const auto* raid1 = std::get_if<model::Raid1Layout>(&volume.layout))
+            state.raid1 = raid1_state(*pool, *raid1, raid);
+        if (const auto* tracked = std::get_if<model::TrackedImageLayout>(&volume.layout)) {
+            state.tracked_image = TrackedImageState{volume_name(*pool, tracked->array), tracked->slot};
+            state.origin = state.tracked_image->array;
+        }
+        if (const auto* snapshot_layout = std::get_if<model::SnapshotLayout>(&volume.layout))
+            state.origin = volume_name(*pool, snapshot_layout->origin);
+        snapshot.volumes.push_back(std::move(state));
+    }
+    return snapshot;
+}
+
+}  // namespace volumes::bus

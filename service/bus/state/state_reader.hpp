@@ -1,0 +1,24 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "service/bus/state/service_state.hpp"
+#include "service/engine/engine.hpp"
+
+// Reads what the bus objects show from the engine and the kernel. Blocks on both: call it on a
+// worker, never on the bus thread.
+namespace volumes::bus {
+
+std::vector<std::string> pool_names(const engine::Engine& engine);
+
+// NotFound when the pool no longer exists.
+engine::Result<PoolSnapshot> read_pool(const engine::Engine& engine, std::string_view pool);
+
+// The raid1 part of a volume from its model and its status (nullopt: inactive).
+Raid1State raid1_state(const model::Pool& pool, const model::Raid1Layout& layout,
+                       const std::optional<engine::RaidSync>& status);
+RaidSyncState raid_sync_state(const engine::RaidSync& status);
+
+}  // namespace volumes::bus

@@ -1,0 +1,98 @@
+#include "service/bus/requests/request_parsing.hpp"
+
+#include <gtest/gtest.h>
+
+#include "expect_result.hpp"
+
+namespace volumes::bus {
+namespace {
+
+using engine::ErrorCode;
+using volumes::testing::fails_with;
+using volumes::testing::succeeded;
+
+TEST(ParseCreatePool, TakesDevicesAndOptions)
+{
+    auto request = parse_create_pool("tank", {"/dev/loop0", "/dev/loop1"},
+                                     {{"force", sdbus::Variant(true)}, {"extent_size", sdbus::Variant(std::uint64_t{8} << 20)}});
+    ASSERT_TRUE(succeeded(request));
+    EXPECT_EQ(request->devices.size(), 2u);
+    EXPECT_TRUE(request->options.force);
+    EXPECT_EQ(request->options.extent_size, std::uint64_t{8} << 20);
+}
+
+TEST(ParseCreatePool, RefusesMalformedDeviceLists)
+{
+    EXPECT_TRUE(fails_with(parse_create_pool("tank", {}, {}), ErrorCode::InvalidArgument));
+    EXPECT_TRUE(fails_with(parse_create_pool("tank", {"loop0"}, {}), ErrorCode::InvalidArgument));
+    EXPECT_TRUE(fails_with(parse_create_pool("tank", {""}, {}), ErrorCode::InvalidArgument));
+    EXPECT_TRUE(fails_with(parse_create_pool("tank", {"/dev/loop0", "/dev/loop0"}, {}), ErrorCode::InvalidArgument));
+}
+
+TEST(ParseCreatePool, RefusesExtentSizesThatAreNotPowersOfTwoFromOneMiB)
+{
+    for (std::uint64_t size : {std::uint64_t{0}, std::uint64_t{4096}, std::uint64_t{3} << 20, ~std::uint64_t{0}})
+        EXPECT_TRUE(fails_with(parse_create_pool("tank", {"/dev/loop0"}, {{"extent_size", sdbus::Variant(size)}}),
+                               ErrorCode::InvalidArgument))
+            << size;
+}
+
+TEST(ParseCreateVolume, LinearByDefault)
+{
+    auto request = parse_create_volume("data", 1 << 20, {});
+    ASSERT_TRUE(succeeded(request));
+    ASSERT_TRUE(std::holds_alternative<engine::LinearRequest>(*request));
+    EXPECT_EQ(std::get<engine::LinearRequest>(*request).size, 1u << 20);
+}
+
+TEST(ParseCreateVolume, Raid1WithImagesAndRegionSize)
+{
+    auto request = parse_create_volume("mirror", 1 << 20,
+                                       {{"kind", sdbus::Variant(std::string("raid1"))},
+                                        {"images", sdbus::Variant(std::uint32_t{3})},
+                                        {"region_size", sdbus::Variant(std::uint64_t{64} << 10)}});
+    ASSERT_TRUE(succeeded(request));
+    const auto& raid1 = std::get<engine::Raid1Request>(*request);
+    EXPECT_EQ(raid1.images, 3u);
+    EXPECT_EQ(raid1.region_size, std::uint64_t{64} << 10);
+}
+
+TEST(ParseCreateVolume, RefusesAbsurdSizesUnknownKindsAndRaidOptionsOnLinear)
+{
+    EXPECT_TRUE(fails_with(parse_create_volume("v", 0, {}), ErrorCode::InvalidArgument));
+    EXPECT_TRUE(fails_with(parse_create_volume("v", ~std::uint64_t{0}, {}), ErrorCode::InvalidArgument));
+    EXPECT_TRUE(fails_with(parse_create_volume("v", 1 << 20, {{"kind", sdbus::Variant(std::string("raid5"))}}),
+                           ErrorCode::InvalidArgument));
+    EXPECT_TRUE(fails_with(parse_create_volume("v", 1 << 20, {{"images", sdbus::Variant(std::uint32_t{2})}}),
+                           ErrorCode::InvalidArgument));
+    EXPECT_TRUE(fails_with(parse_create_volume("v", 1 << 20, {{"size", sdbus::Variant(std::uint64_t{2})}}),
+                           ErrorCode::InvalidArgument));
+}
+
+TEST(ParseSplitTrack, SlotNameAndRedundancy)
+{
+    auto request = parse_split_track({{"image", sdbus::Variant(std::uint32_t{1})},
+                                      {"name", sdbus::Variant(std::string("backup"))},
+                                      {"allow_no_redundancy", sdbus::Variant(true)}});
+    ASSERT_TRUE(succeeded(request));
+    EXPECT_EQ(request->slot, 1u);
+    EXPECT_EQ(request->image_name, "backup");
+    EXPECT_TRUE(request->allow_no_redundancy);
+
+    auto defaults = parse_split_track({});
+    ASSERT_TRUE(succeeded(defaults));
+    EXPECT_EQ(defaults->slot, std::nullopt);
+    EXPECT_TRUE(defaults->image_name.empty());
+    EXPECT_FALSE(defaults->allow_no_redundancy);
+
+    EXPECT_TRUE(fails_with(parse_split_track({{"name", sdbus::Variant(std::string())}}), ErrorCode::InvalidArgument));
+}
+
+TEST(ParseNoOptions, OnlyTheAuthorizationOption)
+{
+    EXPECT_TRUE(succeeded(parse_no_options({{kNoUserInteraction, sdbus::Variant(true)}})));
+    EXPECT_TRUE(fails_with(parse_no_options({{"force", sdbus::Variant(true)}}), ErrorCode::InvalidArgument));
+}
+
+}  // namespace
+}  // namespace volumes::bus
