@@ -46,7 +46,7 @@ int serve(const daemon::DaemonOptions& options)
     bus::Authority authority(*connection);
     bus::RequestHandler handler(**engine, loop, queues, authority, VOLUMES_VERSION);
     bus::ManagerObject manager(*connection, VOLUMES_VERSION, (*engine)->kernel_targets(), handler);
-    bus::ObjectTree tree(*connection, handler);
+    bus::ObjectTree tree(*connection, loop, handler);
     bus::JobRegistry jobs(*connection, loop, handler, options.job_retention);
     bus::RaidSyncWatches watches(**engine, loop);
     handler.attach(manager, tree, jobs, watches);

@@ -5,8 +5,16 @@
 
 namespace volumes::bus {
 
-ObjectTree::ObjectTree(sdbus::IConnection& connection, MethodCalls& calls) : connection_(connection), calls_(calls)
+ObjectTree::ObjectTree(sdbus::IConnection& connection, BusLoop& loop, MethodCalls& calls)
+    : connection_(connection), loop_(loop), calls_(calls)
 {
+}
+
+template <class Object>
+void ObjectTree::retire(std::unique_ptr<Object> object)
+{
+    object->withdraw();
+    loop_.post([object = std::move(object)]() mutable { object.reset(); });
 }
 
 void ObjectTree::apply(const PoolSnapshot& snapshot)
@@ -21,9 +29,14 @@ void ObjectTree::apply(const PoolSnapshot& snapshot)
     std::set<std::string> present;
     for (const auto& volume : snapshot.volumes)
         present.insert(volume.name);
-    std::erase_if(volumes_, [&](const auto& entry) {
-        return entry.first.first == name && !present.contains(entry.first.second);
-    });
+    for (auto entry = volumes_.begin(); entry != volumes_.end();) {
+        if (entry->first.first == name && !present.contains(entry->first.second)) {
+            retire(std::move(entry->second));
+            entry = volumes_.erase(entry);
+        } else {
+            ++entry;
+        }
+    }
 
     for (const auto& volume : snapshot.volumes) {
         auto& object = volumes_[{name, volume.name}];
@@ -38,8 +51,18 @@ void ObjectTree::apply(const PoolSnapshot& snapshot)
 
 void ObjectTree::remove_pool(const std::string& pool)
 {
-    std::erase_if(volumes_, [&](const auto& entry) { return entry.first.first == pool; });
-    pools_.erase(pool);
+    for (auto entry = volumes_.begin(); entry != volumes_.end();) {
+        if (entry->first.first == pool) {
+            retire(std::move(entry->second));
+            entry = volumes_.erase(entry);
+        } else {
+            ++entry;
+        }
+    }
+    if (auto found = pools_.find(pool); found != pools_.end()) {
+        retire(std::move(found->second));
+        pools_.erase(found);
+    }
 }
 
 void ObjectTree::keep_only(const std::vector<std::string>& pools)

@@ -8,6 +8,7 @@
 
 #include <sdbus-c++/sdbus-c++.h>
 
+#include "service/bus/bus_loop.hpp"
 #include "service/bus/objects/method_calls.hpp"
 #include "service/bus/objects/pool_object.hpp"
 #include "service/bus/objects/volume_object.hpp"
@@ -19,7 +20,7 @@ namespace volumes::bus {
 
 class ObjectTree {
 public:
-    ObjectTree(sdbus::IConnection& connection, MethodCalls& calls);
+    ObjectTree(sdbus::IConnection& connection, BusLoop& loop, MethodCalls& calls);
 
     // The pool and its volumes become exactly `snapshot`.
     void apply(const PoolSnapshot& snapshot);
@@ -32,7 +33,13 @@ public:
     bool has_pool(const std::string& pool) const;
 
 private:
+    // Withdraws the object now and unexports it after the current bus task, so a reply to a
+    // call made on it (Remove, Merge) still finds its vtable.
+    template <class Object>
+    void retire(std::unique_ptr<Object> object);
+
     sdbus::IConnection& connection_;
+    BusLoop& loop_;
     MethodCalls& calls_;
     std::map<std::string, std::unique_ptr<PoolObject>> pools_;
     std::map<std::pair<std::string, std::string>, std::unique_ptr<VolumeObject>> volumes_;
