@@ -7,6 +7,7 @@
 #include "service/bus/requests/request_parsing.hpp"
 #include "service/bus/state/state_reader.hpp"
 #include "service/logging/log.hpp"
+#include "service/model/names.hpp"
 
 namespace volumes::bus {
 
@@ -30,6 +31,13 @@ std::function<void(const sdbus::Error&)> fail_with(const std::shared_ptr<sdbus::
 logging::Fields fields_of(const std::string& pool, const std::string& volume, const std::string& operation)
 {
     return logging::Fields{pool, volume, operation};
+}
+
+engine::Result<void> check_name(const std::string& name)
+{
+    if (auto checked = model::check_volume_name(name); !checked)
+        return engine::fail(engine::ErrorCode::InvalidArgument, checked.error().message);
+    return {};
 }
 
 bool is_raid1(const VolumeState* state)
@@ -322,13 +330,15 @@ void RequestHandler::create_thin_pool(CallContext call, std::string pool, std::s
 {
     auto options = call.options;
     not_implemented(call, action::manage, {pool, name, "CreateThinPool"},
-                    [options, data_size, metadata_size]() -> engine::Result<void> {
+                    [options, name, data_size, metadata_size]() -> engine::Result<void> {
                         OptionReader reader(options);
                         reader.uint64("block_size");
                         reader.uint64("low_water_mark");
                         reader.boolean("error_if_no_space");
                         if (auto finished = reader.finish(); !finished)
                             return finished;
+                        if (auto named = check_name(name); !named)
+                            return named;
                         if (auto checked = check_size("a thin pool's data size", data_size); !checked)
                             return checked;
                         return check_size("a thin pool's metadata size", metadata_size);
@@ -341,13 +351,14 @@ void RequestHandler::create_snapshot(CallContext call, VolumeRef volume, std::st
 {
     auto options = call.options;
     not_implemented(call, action::manage, {volume.pool, volume.volume, "CreateSnapshot"},
-                    [options]() -> engine::Result<void> {
+                    [options, name]() -> engine::Result<void> {
                         OptionReader reader(options);
                         reader.uint64("chunk_size");
-                        return reader.finish();
+                        if (auto finished = reader.finish(); !finished)
+                            return finished;
+                        return check_name(name);
                     },
                     std::move(result));
-    (void)name;
     (void)cow_size;
 }
 
@@ -356,8 +367,12 @@ void RequestHandler::split(CallContext call, VolumeRef array, std::string new_na
 {
     auto options = call.options;
     not_implemented(call, action::split_track, {array.pool, array.volume, "Split"},
-                    [options] { return parse_no_options(options); }, std::move(result));
-    (void)new_name;
+                    [options, new_name]() -> engine::Result<void> {
+                        if (auto parsed = parse_no_options(options); !parsed)
+                            return parsed;
+                        return check_name(new_name);
+                    },
+                    std::move(result));
 }
 
 void RequestHandler::merge_snapshot(CallContext call, VolumeRef snapshot, sdbus::Result<sdbus::ObjectPath> result)
@@ -372,13 +387,14 @@ void RequestHandler::create_thin(CallContext call, VolumeRef thin_pool, std::str
 {
     auto options = call.options;
     not_implemented(call, action::manage, {thin_pool.pool, thin_pool.volume, "CreateThin"},
-                    [options, virtual_size]() -> engine::Result<void> {
+                    [options, name, virtual_size]() -> engine::Result<void> {
                         if (auto parsed = parse_no_options(options); !parsed)
                             return parsed;
+                        if (auto named = check_name(name); !named)
+                            return named;
                         return check_size("a thin volume's virtual size", virtual_size);
                     },
                     std::move(result));
-    (void)name;
 }
 
 void RequestHandler::reserve_metadata_snap(CallContext call, VolumeRef thin_pool,
