@@ -108,7 +108,7 @@ Result<Pool> remove_volume(const Pool& pool, const Uuid& uuid)
         return std::unexpected(volume.error());
     const auto& name = (*volume)->name;
     if (std::holds_alternative<model::TrackedImageLayout>((*volume)->layout))
-        return fail(ErrorCode::InvalidArgument,
+        return fail(ErrorCode::NotSupported,
                     fmt::format("'{}' is a tracked raid1 image: merge it back or split it off instead", name));
     if (const auto* raid = std::get_if<model::Raid1Layout>(&(*volume)->layout))
         for (const auto& leg : raid->legs)
@@ -166,7 +166,7 @@ Result<Pool> split_track(const Pool& pool, const Uuid& array, const SplitTrackRe
     if (raid->legs.size() < 3 && !request.allow_no_redundancy)
         return fail(ErrorCode::InvalidArgument,
                     fmt::format("splitting an image off two-image raid1 volume '{}' leaves it without redundancy "
-                                "until the merge; pass the option to allow it",
+                                "until the merge; pass allow_no_redundancy to accept that",
                                 (*volume)->name));
     const auto image_name = request.image_name.empty() ? fmt::format("{}_image_{}", (*volume)->name, slot)
                                                        : request.image_name;

@@ -353,9 +353,13 @@ void RequestHandler::create_snapshot(CallContext call, VolumeRef volume, std::st
     not_implemented(call, action::manage, {volume.pool, volume.volume, "CreateSnapshot"},
                     [options, name]() -> engine::Result<void> {
                         OptionReader reader(options);
-                        reader.uint64("chunk_size");
+                        auto chunk = reader.uint64("chunk_size");
                         if (auto finished = reader.finish(); !finished)
                             return finished;
+                        if (chunk && (*chunk < 4096 || *chunk > 512 * 1024 || (*chunk & (*chunk - 1)) != 0))
+                            return engine::fail(
+                                engine::ErrorCode::InvalidArgument,
+                                fmt::format("chunk_size {} is not a power of two from 4 KiB to 512 KiB", *chunk));
                         return check_name(name);
                     },
                     std::move(result));

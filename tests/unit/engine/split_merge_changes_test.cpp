@@ -86,7 +86,7 @@ TEST(SplitMergeChanges, SplitRefusals)
     ASSERT_TRUE(succeeded(split));
     EXPECT_TRUE(fails_with(split_track(*split, uuid_of(1), at_slot(0), uuid_of(3)), ErrorCode::Busy));
     EXPECT_TRUE(fails_with(remove_volume(*split, uuid_of(1)), ErrorCode::InUse));
-    EXPECT_TRUE(fails_with(remove_volume(*split, uuid_of(2)), ErrorCode::InvalidArgument));
+    EXPECT_TRUE(fails_with(remove_volume(*split, uuid_of(2)), ErrorCode::NotSupported));
     EXPECT_TRUE(fails_with(merge_tracked_image(*split, uuid_of(1)), ErrorCode::InvalidArgument));
 
     auto split_then_down = set_active(*split, uuid_of(1), false);
