@@ -2,10 +2,12 @@
 # guest-main.sh <manifest> <results-dir> [per-binary-timeout-seconds]
 #
 # The guest command of guest.boot (run by boot-guest.sh, in the chroot /init builds
-# over the host's /). Prepares the guest environment (guest-environment.sh), then
-# runs every test binary listed in <manifest> (one absolute path per line) with
+# over the host's /). Prepares the guest environment (guest-environment.sh: the build
+# tree that holds <manifest> installed, the system bus, polkitd), then runs every test
+# binary listed in <manifest> (one absolute path per line) with
 # VOLUMES_GUEST_RESULTS=<results-dir>. Each binary's output goes to the console and
 # to <results-dir>/<binary>.log, its exit status to <results-dir>/binaries/<binary>.exit.
+# The system services' logs end up in <results-dir>/services/.
 # Exits non-zero if any binary failed.
 set -Eeuo pipefail
 
@@ -17,10 +19,23 @@ manifest=$1
 results=$2
 binary_timeout=${3:-1200}
 trap 'echo "=== guest: guest-main.sh failed at line $LINENO: $BASH_COMMAND"' ERR
-trap 'dmesg >"$results/dmesg.log" 2>&1 || true' EXIT
+# shellcheck disable=SC2317 # run by the EXIT trap
+save_logs() {
+  dmesg >"$results/dmesg.log" 2>&1 || true
+  mkdir -p "$results/services"
+  cp "$GUEST_SERVICES_DIR"/*.log "$GUEST_SERVICES_DIR"/install-status "$results/services/" 2>/dev/null || true
+}
+trap save_logs EXIT
 
 # shellcheck source=SCRIPTDIR/guest-environment.sh
 source "$(dirname "${BASH_SOURCE[0]}")/guest-environment.sh"
+
+# The manifest is generated into <build>/tests/vm/; the build tree is the nearest
+# directory above it that holds a CMakeCache.txt.
+build=$(dirname "$(realpath "$manifest")")
+while [[ $build != / && ! -f $build/CMakeCache.txt ]]; do
+  build=$(dirname "$build")
+done
 
 mapfile -t binaries < <(grep -v -e '^[[:space:]]*$' -e '^#' "$manifest")
 
@@ -41,7 +56,7 @@ run_binary() {
   return "$rc"
 }
 
-prepare_guest_environment "$manifest" "$results" "$0" "${binaries[@]}"
+prepare_guest_environment "$build" "$manifest" "$results" "$0" "${binaries[@]}"
 
 mkdir -p "$results/results" "$results/binaries" "$results/xml"
 status=0
