@@ -12,6 +12,8 @@ packages=(
   libdevmapper-dev libudev-dev libkmod-dev libblkid-dev
   nlohmann-json3-dev zlib1g-dev libfmt-dev libspdlog-dev libcli11-dev libsystemd-dev
   libgtest-dev libgmock-dev
+  # tests/bus: parses the introspection XML
+  libexpat1-dev
   # guest harness: a real kernel with device-mapper, run under qemu
   qemu-system-x86 linux-image-amd64 busybox-static kmod cpio
   # inside the guest (the guest runs the host's userspace)
