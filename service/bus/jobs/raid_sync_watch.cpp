@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "kmod/dm_event_poller.hpp"
 #include "service/bus/state/state_reader.hpp"
 
 namespace volumes::bus {
@@ -68,10 +69,21 @@ std::vector<RaidSyncWatches::Report> RaidSyncWatches::listeners(const Key& key, 
 void RaidSyncWatches::follow(std::stop_token stop, Key key)
 {
     using Outcome = RaidWatchReport::Outcome;
+    using Clock = std::chrono::steady_clock;
     const auto& [pool, volume] = key;
+    // dm-raid raises an event when a sync ends or a leg fails, not while it moves: the event
+    // ends the wait at once, the interval paces the progress samples in between.
+    auto events = kmod::DmEventPoller::open();
     std::mutex sleep_lock;
     std::condition_variable_any sleeper;
+    auto sleep = [&](Clock::duration duration) {
+        std::unique_lock guard(sleep_lock);
+        sleeper.wait_for(guard, stop, duration, [] { return false; });
+    };
     for (;;) {
+        const auto sampled_at = Clock::now();
+        if (events)
+            (void)events->arm();
         RaidWatchReport sample;
         auto status = engine_.volume_status(pool, volume);
         if (!status) {
@@ -104,8 +116,20 @@ void RaidSyncWatches::follow(std::stop_token stop, Key key)
         });
         if (last)
             return;
-        std::unique_lock guard(sleep_lock);
-        sleeper.wait_for(guard, stop, interval_, [] { return false; });
+        bool waited = false;
+        bool woken = false;
+        if (events) {
+            if (auto event = events->wait(interval_)) {
+                waited = true;
+                woken = *event;
+            }
+        }
+        if (!waited)
+            sleep(interval_);
+        // Any dm device's event wakes the poller; samples stay at most ten a second.
+        const auto spacing = interval_ * 2 / 5;
+        if (woken && Clock::now() - sampled_at < spacing)
+            sleep(sampled_at + spacing - Clock::now());
         if (stop.stop_requested())
             return;
     }

@@ -16,8 +16,9 @@
 #include "service/bus/state/service_state.hpp"
 #include "service/engine/engine.hpp"
 
-// Follows the sync of an active raid1 until it ends: samples the raid status a few times a
-// second on a thread of its own and reports each sample, and the end, on the bus thread.
+// Follows the sync of an active raid1 until it ends: samples the raid status four times a
+// second on a thread of its own, at once when a dm event arrives (the sync's end, a failed
+// leg), and reports each sample, and the end, on the bus thread.
 namespace volumes::bus {
 
 struct RaidWatchReport {
