@@ -1,0 +1,163 @@
+#include "volumesd_side.hpp"
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include <fmt/core.h>
+#include <sdbus-c++/sdbus-c++.h>
+
+#include "block_write.hpp"
+#include "dm_raid_status.hpp"
+#include "loop_disk.hpp"
+
+namespace volumes::bench {
+
+namespace {
+
+const std::string kService = "org.example.Volumes";
+const std::string kRoot = "/org/example/Volumes";
+constexpr std::uint64_t kMiB = 1024 * 1024;
+constexpr auto kPollInterval = std::chrono::milliseconds(10);
+constexpr auto kCallTimeout = std::chrono::minutes(5);
+
+using Options = std::map<std::string, sdbus::Variant>;
+
+std::string interface(const std::string& name)
+{
+    return kService + "." + name;
+}
+
+class Client {
+public:
+    Client() : connection_(sdbus::createSystemBusConnection()) {}
+
+    std::unique_ptr<sdbus::IProxy> proxy(const std::string& path)
+    {
+        return sdbus::createProxy(*connection_, kService, path);
+    }
+
+    template <typename... Args>
+    sdbus::ObjectPath call_for_path(sdbus::IProxy& proxy, const std::string& iface, const std::string& method,
+                                    const Args&... args)
+    {
+        sdbus::ObjectPath result;
+        proxy.callMethod(method).onInterface(interface(iface)).withTimeout(kCallTimeout).withArguments(args...).storeResultsTo(
+            result);
+        return result;
+    }
+
+    void call(const std::string& path, const std::string& iface, const std::string& method)
+    {
+        proxy(path)->callMethod(method).onInterface(interface(iface)).withTimeout(kCallTimeout).withArguments(Options{});
+    }
+
+    template <typename T>
+    T get(sdbus::IProxy& proxy, const std::string& iface, const std::string& name)
+    {
+        return proxy.getProperty(name).onInterface(interface(iface)).get<T>();
+    }
+
+private:
+    std::unique_ptr<sdbus::IConnection> connection_;
+};
+
+void wait_initial_sync(Client& client, const std::string& volume)
+{
+    auto raid = client.proxy(volume);
+    const auto deadline = Clock::now() + std::chrono::minutes(10);
+    while (client.get<double>(*raid, "Raid1", "SyncRatio") < 1.0 ||
+           client.get<std::string>(*raid, "Raid1", "SyncAction") != "idle") {
+        if (Clock::now() > deadline)
+            throw std::runtime_error(fmt::format("{}: the initial sync did not end within 10 minutes", volume));
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+}
+
+void wait_job(Client& client, const std::string& job)
+{
+    auto proxy = client.proxy(job);
+    const auto deadline = Clock::now() + std::chrono::minutes(10);
+    while (!client.get<bool>(*proxy, "Job", "Finished")) {
+        if (Clock::now() > deadline)
+            throw std::runtime_error(fmt::format("job {} did not finish within 10 minutes", job));
+        std::this_thread::sleep_for(kPollInterval);
+    }
+    if (!client.get<bool>(*proxy, "Job", "Success"))
+        throw std::runtime_error(
+            fmt::format("job {} failed: {}", job, client.get<std::string>(*proxy, "Job", "Message")));
+}
+
+CycleTimes cycle(Client& client, const std::string& volume, const std::string& device, const BenchSettings& settings,
+                 unsigned run)
+{
+    auto raid = client.proxy(volume);
+    const Options split_options{{"allow_no_redundancy", sdbus::Variant(true)}};
+    CycleTimes times;
+
+    const auto split_start = Clock::now();
+    const std::string image = client.call_for_path(*raid, "Raid1", "SplitTrack", split_options);
+    times.split = seconds_between(split_start, Clock::now());
+
+    write_mib(device, settings.write_mib, run + 1);
+
+    auto tracked = client.proxy(image);
+    const auto merge_start = Clock::now();
+    const std::string job = client.call_for_path(*tracked, "TrackedImage", "Merge", Options{});
+    times.merge_call = seconds_between(merge_start, Clock::now());
+    wait_job(client, job);
+    times.until_synced = seconds_between(merge_start, Clock::now());
+    times.total = times.split + times.until_synced;
+    check_still_in_sync(device.substr(device.rfind('/') + 1), std::chrono::milliseconds(300));
+    return times;
+}
+
+}  // namespace
+
+std::vector<CycleTimes> run_volumesd_side(const BenchSettings& settings)
+{
+    const std::uint64_t member_bytes = (settings.array_mib + 64) * kMiB;
+    LoopDisk first(settings.scratch_dir, "volumesd-0", member_bytes);
+    LoopDisk second(settings.scratch_dir, "volumesd-1", member_bytes);
+    Client client;
+
+    auto manager = client.proxy(kRoot);
+    const std::vector<std::string> devices{first.device(), second.device()};
+    const std::string pool = client.call_for_path(*manager, "Manager", "CreatePool", std::string("bench"), devices, Options{});
+    std::string volume;
+    std::vector<CycleTimes> runs;
+    try {
+        const Options raid1{{"kind", sdbus::Variant(std::string("raid1"))},
+                            {"images", sdbus::Variant(std::uint32_t{2})},
+                            {"region_size", sdbus::Variant(std::uint64_t{settings.region_kib * 1024})}};
+        auto pool_proxy = client.proxy(pool);
+        volume = client.call_for_path(*pool_proxy, "Pool", "CreateVolume", std::string("mirror"),
+                                      std::uint64_t{settings.array_mib * kMiB}, raid1);
+        wait_initial_sync(client, volume);
+        auto volume_proxy = client.proxy(volume);
+        const auto device = client.get<std::string>(*volume_proxy, "Volume", "DevicePath");
+        fmt::print("volumesd: pool {} on {} {}, raid1 {} ({}) in sync\n", pool, first.device(), second.device(),
+                   volume, device);
+        for (unsigned run = 0; run < settings.repeats; ++run)
+            runs.push_back(cycle(client, volume, device, settings, run));
+    } catch (...) {
+        if (!volume.empty())
+            try {
+                client.call(volume, "Volume", "Remove");
+            } catch (const std::exception&) {
+            }
+        try {
+            client.call(pool, "Pool", "Destroy");
+        } catch (const std::exception&) {
+        }
+        throw;
+    }
+    client.call(volume, "Volume", "Remove");
+    client.call(pool, "Pool", "Destroy");
+    return runs;
+}
+
+}  // namespace volumes::bench
