@@ -333,6 +333,36 @@ Result<VolumeSummary> Engine::split_track(std::string_view pool, std::string_vie
     return summarize_volume(committed, *image);
 }
 
+Result<VolumeSummary> Engine::split_image(std::string_view pool, std::string_view array, std::string_view new_name)
+{
+    auto uuid = new_uuid();
+    if (!uuid)
+        return std::unexpected(uuid.error());
+    {
+        // Moving legs to lower slots needs what split-track needs: raid 1.9.0 and later.
+        std::lock_guard guard(targets_lock_);
+        if (auto required = targets_.require(kmod::Feature::Raid1SplitTrack); !required)
+            return std::unexpected(from_kmod(required.error()));
+    }
+    auto changed = change(pool, [&](const model::Pool& current) -> Result<model::Pool> {
+        auto volume = volume_named(current, array);
+        if (!volume)
+            return std::unexpected(volume.error());
+        auto next = engine::split_image(current, (*volume)->uuid, std::string(new_name), *uuid);
+        if (!next)
+            return next;
+        // Without it the shorter table found its bitmap older than the superblocks it read (seen
+        // on Linux 6.1: "bitmap file is out of date -- forcing full recovery"), which marks every
+        // region dirty.
+        if (auto rewritten = rewrite_raid_superblocks(current, **volume); !rewritten)
+            return std::unexpected(rewritten.error());
+        return next;
+    });
+    if (!changed)
+        return std::unexpected(changed.error());
+    return volume(pool, new_name);
+}
+
 Result<void> Engine::merge_tracked_image(std::string_view pool, std::string_view image)
 {
     return change(pool, [&](const model::Pool& current) -> Result<model::Pool> {

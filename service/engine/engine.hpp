@@ -59,6 +59,9 @@ public:
 
     // Only from an in-sync array (its raid status says so). Returns the image volume.
     Result<VolumeSummary> split_track(std::string_view pool, std::string_view array, const SplitTrackRequest& request);
+    // The array's tracked image becomes linear volume `new_name` for good; see
+    // engine::split_image (volume_changes.hpp). InUse while the image's device is open.
+    Result<VolumeSummary> split_image(std::string_view pool, std::string_view array, std::string_view new_name);
     // Puts the image back; the resync of the changed regions then runs in the kernel.
     Result<void> merge_tracked_image(std::string_view pool, std::string_view image);
 

@@ -159,6 +159,9 @@ Result<Pool> split_track(const Pool& pool, const Uuid& array, const SplitTrackRe
         return fail(ErrorCode::Busy,
                     fmt::format("raid1 volume '{}' already has a tracked image: merge it back or split it off first",
                                 (*volume)->name));
+    if (raid->legs.size() < 2)
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("raid1 volume '{}' has a single image; there is none to split off", (*volume)->name));
     const auto slot = request.slot.value_or(static_cast<std::uint32_t>(raid->legs.size() - 1));
     if (slot >= raid->legs.size())
         return fail(ErrorCode::InvalidArgument, fmt::format("raid1 volume '{}' has images 0 to {}, not {}",
@@ -198,6 +201,36 @@ Result<Pool> merge_tracked_image(const Pool& pool, const Uuid& image)
     auto& raid = std::get<model::Raid1Layout>(array->layout);
     raid.legs.at(tracked->slot).tracked_image.reset();
     std::erase_if(next.volumes, [&](const model::Volume& v) { return v.uuid == image; });
+    return next;
+}
+
+Result<Pool> split_image(const Pool& pool, const Uuid& array, std::string new_name, const Uuid& new_uuid)
+{
+    auto volume = existing_volume(pool, array);
+    if (!volume)
+        return std::unexpected(volume.error());
+    const auto& name = (*volume)->name;
+    const auto* raid = std::get_if<model::Raid1Layout>(&(*volume)->layout);
+    if (!raid)
+        return fail(ErrorCode::InvalidArgument, fmt::format("volume '{}' is not a raid1 volume", name));
+    const auto tracked = std::find_if(raid->legs.begin(), raid->legs.end(),
+                                      [](const model::Raid1Leg& leg) { return leg.tracked_image.has_value(); });
+    if (tracked == raid->legs.end())
+        return fail(ErrorCode::NotFound,
+                    fmt::format("raid1 volume '{}' has no tracked image: split-track an image first", name));
+    if (!(*volume)->active)
+        return fail(ErrorCode::InvalidArgument, fmt::format("raid1 volume '{}' is not active: activate it first", name));
+    if (auto checked = check_new_name(pool, new_name); !checked)
+        return std::unexpected(checked.error());
+    const auto* image = model::find_volume(pool, *tracked->tracked_image);
+    if (!image)
+        return fail(ErrorCode::Failed, fmt::format("the tracked image of raid1 volume '{}' is missing", name));
+
+    Pool next = pool;
+    next.volumes.push_back({new_uuid, std::move(new_name), image->active, model::LinearLayout{tracked->data}});
+    auto& legs = std::get<model::Raid1Layout>(model::find_volume(next, array)->layout).legs;
+    legs.erase(legs.begin() + (tracked - raid->legs.begin()));
+    std::erase_if(next.volumes, [&](const model::Volume& v) { return v.uuid == image->uuid; });
     return next;
 }
 

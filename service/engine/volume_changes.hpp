@@ -53,6 +53,17 @@ struct SplitTrackRequest {
 Result<Pool> split_track(const Pool& pool, const Uuid& array, const SplitTrackRequest& request,
                          const Uuid& image_uuid);
 
+// Split for good: the array's tracked image becomes linear volume `new_name` (read-write, active
+// if the image was) over that leg's data extents; the leg's rmeta extent is freed and the
+// TrackedImage volume goes. The array loses the slot, so the legs above it move down one slot:
+// dm-raid (1.9.0 and later) takes a raid1 table with fewer devices in new positions as they
+// are, without a resync (checked on Linux 6.1, raid 1.15.1). A two-leg array becomes a one-leg
+// raid1, so its kind never changes under its users; nothing can be split off it any more.
+// Refused: NotFound if the array has no tracked image, AlreadyExists for a taken name (the
+// image's own too: the new device is created before the image's is removed), InvalidArgument
+// for a bad name, a volume that is not raid1, or an inactive array.
+Result<Pool> split_image(const Pool& pool, const Uuid& array, std::string new_name, const Uuid& new_uuid);
+
 // The tracked image goes back into its slot; the array's bitmap resyncs what changed. The array
 // must be active, so its superblocks can be brought up to date first (raid_superblocks.hpp).
 Result<Pool> merge_tracked_image(const Pool& pool, const Uuid& image);
