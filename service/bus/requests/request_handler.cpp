@@ -369,14 +369,19 @@ void RequestHandler::create_snapshot(CallContext call, VolumeRef volume, std::st
 void RequestHandler::split(CallContext call, VolumeRef array, std::string new_name,
                            sdbus::Result<sdbus::ObjectPath> result)
 {
-    auto options = call.options;
-    not_implemented(call, action::split_track, {array.pool, array.volume, "Split"},
-                    [options, new_name]() -> engine::Result<void> {
-                        if (auto parsed = parse_no_options(options); !parsed)
-                            return parsed;
-                        return check_name(new_name);
-                    },
-                    std::move(result));
+    auto reply = share(std::move(result));
+    Target target{array.pool, array.volume, "Split"};
+    authorize(call, action::split_track, target, fail_with(reply), [=, this](uid_t) {
+        if (auto parsed = parse_no_options(call.options); !parsed)
+            return reply->returnError(to_bus_error(parsed.error()));
+        mutate<engine::VolumeSummary>(
+            array.pool, target, [this, array, new_name] { return engine_.split_image(array.pool, array.volume, new_name); },
+            [reply, array](const engine::Result<engine::VolumeSummary>& volume) {
+                if (!volume)
+                    return reply->returnError(to_bus_error(volume.error()));
+                reply->returnResults(sdbus::ObjectPath(volume_path(array.pool, volume->name)));
+            });
+    });
 }
 
 void RequestHandler::merge_snapshot(CallContext call, VolumeRef snapshot, sdbus::Result<sdbus::ObjectPath> result)
