@@ -78,16 +78,22 @@ void BusLoop::stop()
 void BusLoop::run_posted()
 {
     drain(wake_fd_);
-    std::vector<Task> tasks;
-    {
-        std::lock_guard guard(posted_lock_);
-        tasks.swap(posted_);
-    }
-    for (auto& task : tasks) {
-        try {
-            task();
-        } catch (const std::exception& e) {
-            logging::error({}, "a bus task failed: {}", e.what());
+    // Tasks posted by these tasks run too before the next bus message is read: an object a
+    // task retires is gone before anyone can ask for it after the task's reply.
+    for (;;) {
+        std::vector<Task> tasks;
+        {
+            std::lock_guard guard(posted_lock_);
+            tasks.swap(posted_);
+        }
+        if (tasks.empty())
+            return;
+        for (auto& task : tasks) {
+            try {
+                task();
+            } catch (const std::exception& e) {
+                logging::error({}, "a bus task failed: {}", e.what());
+            }
         }
     }
 }
@@ -121,9 +127,10 @@ int BusLoop::poll_timeout_ms()
 int BusLoop::run()
 {
     while (!stop_requested_) {
+        run_posted();
+        run_due_timers();
         while (connection_.processPendingRequest()) {
         }
-        run_due_timers();
         auto bus = connection_.getEventLoopPollData();
         pollfd fds[3] = {
             {bus.fd, bus.events, 0},
@@ -141,8 +148,6 @@ int BusLoop::run()
             if (::read(signal_fd_, &info, sizeof info) == static_cast<ssize_t>(sizeof info))
                 return static_cast<int>(info.ssi_signo);
         }
-        if (fds[1].revents & POLLIN)
-            run_posted();
     }
     return 0;
 }
