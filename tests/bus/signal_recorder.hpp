@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -10,9 +11,9 @@
 
 namespace volumes::test {
 
-// One signal from org.example.Volumes, decoded for the four kinds the tests follow.
+// One signal from org.example.Volumes, decoded for the five kinds the tests follow.
 struct RecordedSignal {
-    std::string member;                   // InterfacesAdded, InterfacesRemoved, PropertiesChanged, Completed
+    std::string member;                   // InterfacesAdded, InterfacesRemoved, PropertiesChanged, Completed, SyncProgress
     std::string path;                     // the object that sent it
     std::string object;                   // InterfacesAdded/Removed: the object they are about
     std::vector<std::string> interfaces;  // InterfacesAdded/Removed: its interfaces
@@ -21,6 +22,10 @@ struct RecordedSignal {
     std::map<std::string, sdbus::Variant> values;
     bool success = false;  // Completed
     std::string message;   // Completed
+    std::string action;    // SyncProgress
+    double ratio = 0.0;    // SyncProgress
+    std::uint64_t done_sectors = 0;   // SyncProgress
+    std::uint64_t total_sectors = 0;  // SyncProgress
 };
 
 // Records every signal that matches `match` (a D-Bus match rule) from the moment it is

@@ -1,11 +1,10 @@
 // InterfacesAdded/InterfacesRemoved and PropertiesChanged follow every change, and a job's
 // Completed reaches a client that subscribed after the job had started.
-#include <fstream>
-
 #include <fmt/core.h>
 
 #include "bus_wait.hpp"
 #include "bus_fixture.hpp"
+#include "resync_speed_limit.hpp"
 #include "signal_recorder.hpp"
 #include "tests/kernel/support/block_io.hpp"
 
@@ -55,42 +54,6 @@ protected:
             return found != s.values.end() && found->second.containsValueOfType<T>() && found->second.get<T>() == value;
         };
     }
-};
-
-// md's resync speed limit (KiB/s) for every array, restored on destruction.
-class ResyncSpeedLimit {
-public:
-    explicit ResyncSpeedLimit(int kib_per_second) : previous_(read())
-    {
-        write(kib_per_second);
-    }
-    ~ResyncSpeedLimit() { restore(); }
-    void restore()
-    {
-        if (previous_ > 0)
-            write(previous_);
-        previous_ = 0;
-    }
-
-private:
-    static constexpr const char* path = "/proc/sys/dev/raid/speed_limit_max";
-    static int read()
-    {
-        std::ifstream in(path);
-        int value = 0;
-        if (!(in >> value))
-            throw std::runtime_error(fmt::format("cannot read {}", path));
-        return value;
-    }
-    static void write(int value)
-    {
-        std::ofstream out(path);
-        out << value << "\n";
-        out.flush();
-        if (!out)
-            throw std::runtime_error(fmt::format("cannot write {}", path));
-    }
-    int previous_;
 };
 
 TEST_F(BusSignals, ObjectAndPropertyChangesAreSignalled)
