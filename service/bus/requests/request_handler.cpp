@@ -40,9 +40,10 @@ engine::Result<void> check_name(const std::string& name)
     return {};
 }
 
-bool is_raid1(const VolumeState* state)
+// An active raid1 whose kernel status says it is still syncing: a "raid1-sync" job follows it.
+bool needs_sync_job(const VolumeState& volume)
 {
-    return state && state->raid1.has_value();
+    return volume.raid1 && volume.active && !volume.raid1->sync.synced && !volume.raid1->sync.action.empty();
 }
 
 }  // namespace
@@ -147,7 +148,7 @@ void RequestHandler::export_all()
         }
         tree_->apply(*snapshot);
         for (const auto& volume : snapshot->volumes)
-            if (volume.raid1 && volume.active && !volume.raid1->sync.synced && !volume.raid1->sync.action.empty())
+            if (needs_sync_job(volume))
                 start_sync_job(volume.pool, volume.name, "raid1-sync", 0);
     }
 }
@@ -246,7 +247,7 @@ void RequestHandler::activate(CallContext call, VolumeRef volume, sdbus::Result<
                 if (!activated)
                     return reply->returnError(to_bus_error(activated.error()));
                 const auto* state = tree_->volume(volume.pool, volume.volume);
-                if (is_raid1(state) && !state->raid1->sync.synced && !state->raid1->sync.action.empty())
+                if (state && needs_sync_job(*state))
                     start_sync_job(volume.pool, volume.volume, "raid1-sync", uid);
                 reply->returnResults();
             });

@@ -35,7 +35,7 @@ engine::Result<engine::SplitTrackRequest> parse_split_track(const Options& optio
 // Methods whose only option is "auth.no_user_interaction".
 engine::Result<void> parse_no_options(const Options& options);
 
-// A name and a size for the methods not implemented yet, checked as CreateVolume checks them.
+// InvalidArgument for a size of 0 or above kMaxSize; `what` names the size in the message.
 engine::Result<void> check_size(const char* what, std::uint64_t size);
 
 }  // namespace volumes::bus
