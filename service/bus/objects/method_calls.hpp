@@ -46,7 +46,7 @@ public:
                        sdbus::Result<sdbus::ObjectPath> result) = 0;
     virtual void merge_tracked_image(CallContext call, VolumeRef image, sdbus::Result<sdbus::ObjectPath> result) = 0;
 
-    virtual void merge_snapshot(CallContext call, VolumeRef snapshot, sdbus::Result<sdbus::ObjectPath> result) = 0;
+    virtual void merge_snapshot(CallContext call, VolumeRef snapshot, sdbus::Result<sdbus::ObjectPath, bool> result) = 0;
 
     virtual void create_thin(CallContext call, VolumeRef thin_pool, std::string name, std::uint64_t virtual_size,
                              sdbus::Result<sdbus::ObjectPath> result) = 0;

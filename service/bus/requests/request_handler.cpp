@@ -385,7 +385,7 @@ void RequestHandler::split(CallContext call, VolumeRef array, std::string new_na
     });
 }
 
-void RequestHandler::merge_snapshot(CallContext call, VolumeRef snapshot, sdbus::Result<sdbus::ObjectPath> result)
+void RequestHandler::merge_snapshot(CallContext call, VolumeRef snapshot, sdbus::Result<sdbus::ObjectPath, bool> result)
 {
     auto options = call.options;
     not_implemented(call, action::merge, {snapshot.pool, snapshot.volume, "Merge"},

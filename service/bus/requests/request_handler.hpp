@@ -51,7 +51,7 @@ public:
     void split(CallContext call, VolumeRef array, std::string new_name,
                sdbus::Result<sdbus::ObjectPath> result) override;
     void merge_tracked_image(CallContext call, VolumeRef image, sdbus::Result<sdbus::ObjectPath> result) override;
-    void merge_snapshot(CallContext call, VolumeRef snapshot, sdbus::Result<sdbus::ObjectPath> result) override;
+    void merge_snapshot(CallContext call, VolumeRef snapshot, sdbus::Result<sdbus::ObjectPath, bool> result) override;
     void create_thin(CallContext call, VolumeRef thin_pool, std::string name, std::uint64_t virtual_size,
                      sdbus::Result<sdbus::ObjectPath> result) override;
     void reserve_metadata_snap(CallContext call, VolumeRef thin_pool,
