@@ -141,7 +141,9 @@ model::Result<void> add_snapshot(GraphBuilder& graph, const model::Volume& snaps
     auto line = built(kmod::snapshot_table_line(*table), name);
     if (!line)
         return std::unexpected(line.error());
-    graph.add(with_lockfs(device(name, graph.uuid(snapshot), Mapping{{std::move(*line)}, {real_uuid, *cow_uuid}})));
+    auto snapshot_device = with_lockfs(device(name, graph.uuid(snapshot), Mapping{{std::move(*line)}, {real_uuid, *cow_uuid}}));
+    snapshot_device.quiesced = {graph.uuid(*origin)};
+    graph.add(std::move(snapshot_device));
     return {};
 }
 

@@ -29,6 +29,11 @@ struct DesiredDevice {
     // The uuids of the graph's devices this table maps onto; every one must be in the graph.
     // Member disks and other devices outside the pool are not listed.
     std::vector<std::string> children;
+    // Desired devices that must be suspended while this device gets a table, and resume only
+    // after it has: a snapshot's origin. snapshot.rst: "When loading or unloading the snapshot
+    // target, the corresponding snapshot-origin or snapshot-merge target must be suspended";
+    // a write through the origin before the snapshot is resumed would miss the snapshot.
+    std::vector<std::string> quiesced;
     SuspendMode suspend;
 
     bool operator==(const DesiredDevice&) const = default;

@@ -113,6 +113,17 @@ Result<DesiredIndex> index_desired(const DesiredGraph& desired, const LiveState&
                         fmt::format("{} stacks on {}, which is neither desired nor live", device.name, uuid));
         }
     }
+    index.quiesced.resize(desired.devices.size());
+    for (std::size_t i = 0; i < desired.devices.size(); ++i) {
+        for (const auto& uuid : desired.devices[i].quiesced) {
+            const auto quiesced = index.by_uuid.find(uuid);
+            if (quiesced == index.by_uuid.end())
+                return fail(ErrorCode::UnknownChild, fmt::format("{} needs {} suspended while it loads, but that "
+                                                                 "device is not desired",
+                                                                 desired.devices[i].name, uuid));
+            index.quiesced[i].push_back(quiesced->second);
+        }
+    }
     return index;
 }
 

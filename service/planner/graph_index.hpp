@@ -27,6 +27,7 @@ Result<LiveIndex> index_live(const LiveState& live, std::string_view uuid_prefix
 struct DesiredIndex {
     std::unordered_map<std::string_view, std::size_t> by_uuid;
     std::vector<std::vector<std::size_t>> children;
+    std::vector<std::vector<std::size_t>> quiesced;
 };
 
 // Refuses a uuid outside the prefix, a duplicate name or uuid, a name held by another live

@@ -64,10 +64,14 @@ Result<Plan> plan_transaction(const LiveState& live_state, const DesiredGraph& d
     const auto& graph = *desired_index;
 
     const auto& wanted = desired.devices;
-    const auto desired_bottom_up = topological_order(graph.children);
+    // A quiesced device comes after the device that quiesces it, as if it stacked on it.
+    auto order_after = graph.children;
+    for (std::size_t i = 0; i < wanted.size(); ++i)
+        for (const auto quiesced : graph.quiesced[i])
+            order_after[quiesced].push_back(i);
+    const auto desired_bottom_up = topological_order(order_after);
     if (desired_bottom_up.size() != wanted.size())
-        return cycle_error("desired", graph.children, desired_bottom_up,
-                           [&](std::size_t i) { return wanted[i].name; });
+        return cycle_error("desired", order_after, desired_bottom_up, [&](std::size_t i) { return wanted[i].name; });
     const auto live_bottom_up = topological_order(live.children);
     if (live_bottom_up.size() != live.devices.size())
         return cycle_error("live", live.children, live_bottom_up,
@@ -126,6 +130,13 @@ Result<Plan> plan_transaction(const LiveState& live_state, const DesiredGraph& d
             continue;
         if (leaving(l) ? live.parents[l].empty() : change[*desired_of[l]] == Change::Reload)
             pending.push_back(l);
+    }
+    for (std::size_t i = 0; i < wanted.size(); ++i) {
+        if (change[i] == Change::Same)
+            continue;
+        for (const auto quiesced : graph.quiesced[i])
+            if (live_of[quiesced] && !live.devices[*live_of[quiesced]]->table.empty())
+                pending.push_back(*live_of[quiesced]);
     }
     while (!pending.empty()) {
         const auto l = pending.back();

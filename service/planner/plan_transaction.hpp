@@ -30,7 +30,8 @@ namespace volumes::planner {
 //    - a leaving device open by anything but the pool's devices on it (Busy): its open count
 //      may be at most the number of its live parents plus the number of pool devices holding
 //      an inactive table, which may map it too.
-// 2. Preload, bottom-up in the desired graph (children before parents): Create then Load each
+// 2. Preload, bottom-up in the desired graph (children before parents, and quiesced devices
+//    after the devices that quiesce them): Create then Load each
 //    desired device that is not live; Load each one whose live table, or read-only flag,
 //    differs from the desired one (tables compared line by line as TableLine values), or that
 //    has an inactive table left over, so a Resume never activates a table this plan did not
@@ -43,6 +44,7 @@ namespace volumes::planner {
 //    layer whose old table stayed live next to its parent's new one). A leaving device with
 //    no live table only gets removed.
 // 4. Suspend, top-down in the live graph: every device with a live table that gets a Load,
+//    every live device with a table that a device getting a Load lists as quiesced,
 //    every leaving device with a live table that no live device stacks on, and every live
 //    ancestor of one. A leaving device under a live parent is not suspended: the parent's old
 //    table may still write to it while it is torn down (md writes its superblocks when a raid
@@ -53,7 +55,8 @@ namespace volumes::planner {
 // 5. CommitMetadata, once, after every preload and suspend.
 // 6. Resume: first, bottom-up, any leaving device found already suspended under a live
 //    parent (onto its error table, so no parent's resume waits on it); then, bottom-up in the
-//    desired graph, every desired device that is new or got its first table (unless resumed
+//    desired graph (where a quiesced device counts as stacked on the device that quiesces
+//    it), every desired device that is new or got its first table (unless resumed
 //    in the preload), was suspended by this plan or was already suspended; then, top-down in
 //    the live graph, every other leaving device with a live table, onto its error table, each
 //    parent before its children so a parent's old table is gone before theirs. So in a

@@ -217,6 +217,13 @@ TEST(DerivePlan, SnapshotOfALiveOrigin)
     EXPECT_TRUE(has_step(plan, "create volumes-p1-lv0_real " + dev_uuid(1, "real")));
     EXPECT_TRUE(has_step(plan, "load " + dev_uuid(1) + ": 0 131072 snapshot-origin 253:6"));
     EXPECT_TRUE(has_step(plan, "suspend " + dev_uuid(1) + " flush lockfs"));
+    // The snapshot goes live while its origin is still suspended (planner "quiesced").
+    ASSERT_TRUE(plan.has_value());
+    const auto lines = steps(*plan);
+    const auto snapshot_resume = std::find(lines.begin(), lines.end(), "resume " + dev_uuid(2));
+    const auto origin_resume = std::find(lines.begin(), lines.end(), "resume " + dev_uuid(1));
+    ASSERT_NE(snapshot_resume, lines.end()) << planner::to_string(*plan);
+    EXPECT_LT(snapshot_resume, origin_resume) << planner::to_string(*plan);
 }
 
 // kernel-targets.md §2.4: the origin takes the cow over; the snapshot leaves on an error table.

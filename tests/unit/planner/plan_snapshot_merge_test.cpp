@@ -78,5 +78,64 @@ TEST(PlanSnapshotMerge, RefusedWhileTheSnapshotIsMounted)
     EXPECT_EQ(plan.error().code, ErrorCode::Busy) << plan.error().message;
 }
 
+// The origin with one snapshot, each listed as quiescing the other the way derive_graph lists
+// them: the snapshot holds the origin suspended while it loads.
+std::vector<DesiredDevice> origin_with_quiescing_snapshot()
+{
+    auto devices = origin_with_snapshot();
+    devices[3].quiesced = {uuid("base")};
+    return devices;
+}
+
+// A first snapshot: the origin's table moves to base_real under snapshot-origin. The snapshot
+// resumes while the origin is still suspended, so no write through snapshot-origin can miss it.
+TEST(PlanSnapshotCreate, SnapshotResumesBeforeItsOrigin)
+{
+    const LiveState before{{live("base", linear(sdb, 2048, origin_length))}};
+    EXPECT_EQ(render(plan_transaction(before, DesiredGraph{origin_with_quiescing_snapshot()}, prefix)),
+              "create volumes-p1-base_real VOLUMES-P1-base_real\n"
+              "load VOLUMES-P1-base_real: 0 1048576 linear 8:16 2048\n"
+              "resume-new-child VOLUMES-P1-base_real\n"
+              "create volumes-p1-snap_cow VOLUMES-P1-snap_cow\n"
+              "load VOLUMES-P1-snap_cow: 0 262144 linear 8:32 2048\n"
+              "resume-new-child VOLUMES-P1-snap_cow\n"
+              "create volumes-p1-snap VOLUMES-P1-snap\n"
+              "load VOLUMES-P1-snap: 0 1048576 snapshot 253:0 253:1 P 8\n"
+              "load VOLUMES-P1-base: 0 1048576 snapshot-origin 253:0\n"
+              "suspend VOLUMES-P1-base flush lockfs\n"
+              "commit-metadata\n"
+              "resume VOLUMES-P1-snap\n"
+              "resume VOLUMES-P1-base\n"
+              "wait-for-udev\n");
+}
+
+// A second snapshot leaves the origin's table as it is, yet the origin is suspended around it.
+TEST(PlanSnapshotCreate, ASecondSnapshotSuspendsTheUnchangedOrigin)
+{
+    auto second = desired("snap2", table(kmod::snapshot_table_line(snapshot_of_base())), {"base_real", "snap_cow"});
+    second.suspend = with_lockfs;
+    second.quiesced = {uuid("base")};
+    auto graph = origin_with_quiescing_snapshot();
+    const auto before = live_state(graph);
+    graph.push_back(second);
+    EXPECT_EQ(render(plan_transaction(before, DesiredGraph{graph}, prefix)),
+              "create volumes-p1-snap2 VOLUMES-P1-snap2\n"
+              "load VOLUMES-P1-snap2: 0 1048576 snapshot 253:0 253:1 P 8\n"
+              "suspend VOLUMES-P1-base flush lockfs\n"
+              "commit-metadata\n"
+              "resume VOLUMES-P1-snap2\n"
+              "resume VOLUMES-P1-base\n"
+              "wait-for-udev\n");
+}
+
+TEST(PlanSnapshotCreate, AQuiescedDeviceOutsideTheGraphIsRefused)
+{
+    auto graph = origin_with_quiescing_snapshot();
+    graph[3].quiesced = {uuid("elsewhere")};
+    const auto plan = plan_transaction(LiveState{}, DesiredGraph{graph}, prefix);
+    ASSERT_FALSE(plan.has_value()) << render(plan);
+    EXPECT_EQ(plan.error().code, ErrorCode::UnknownChild) << plan.error().message;
+}
+
 }  // namespace
 }  // namespace volumes::planner
