@@ -14,6 +14,7 @@
 #include "service/engine/pool_destruction.hpp"
 #include "service/engine/pool_transaction.hpp"
 #include "service/engine/raid_superblocks.hpp"
+#include "service/engine/snapshot_merges.hpp"
 #include "service/engine/used_targets.hpp"
 #include "service/model/names.hpp"
 #include "service/model/volume_lookup.hpp"
@@ -77,6 +78,8 @@ Result<std::unique_ptr<Engine>> Engine::start()
             pool.problems.push_back(skipped);
         if (auto reconciled = reconcile_pool(pool, engine->targets_); !reconciled)
             pool.problems.push_back("reconciling its devices: " + reconciled.error().message);
+        else if (auto merges = start_pending_merges(pool, engine->targets_); !merges)
+            pool.problems.push_back("starting its pending snapshot merges: " + merges.error().message);
         engine->pools_.push_back(std::move(*assembled));
     }
     return engine;
@@ -286,12 +289,23 @@ Result<void> Engine::remove_volume(std::string_view pool, std::string_view name)
 
 Result<void> Engine::activate(std::string_view pool, std::string_view name)
 {
-    return change(pool, [&](const model::Pool& current) -> Result<model::Pool> {
+    auto activated = change(pool, [&](const model::Pool& current) -> Result<model::Pool> {
         auto volume = volume_named(current, name);
         if (!volume)
             return std::unexpected(volume.error());
         return set_active(current, (*volume)->uuid, true);
     });
+    if (!activated)
+        return activated;
+    auto locked = lock_pool(pool);
+    if (!locked)
+        return std::unexpected(locked.error());
+    std::lock_guard targets_guard(targets_lock_);
+    if (auto started = start_pending_merges(*locked->pool, targets_); !started)
+        return fail(started.error().code,
+                    fmt::format("'{}' is active, but a pending snapshot merge did not start: {}", name,
+                                started.error().message));
+    return {};
 }
 
 Result<void> Engine::deactivate(std::string_view pool, std::string_view name)
@@ -377,6 +391,100 @@ Result<void> Engine::merge_tracked_image(std::string_view pool, std::string_view
             !rewritten)
             return std::unexpected(rewritten.error());
         return next;
+    });
+}
+
+Result<VolumeSummary> Engine::create_snapshot(std::string_view pool, std::string_view origin,
+                                             const SnapshotRequest& request)
+{
+    auto uuid = new_uuid();
+    if (!uuid)
+        return std::unexpected(uuid.error());
+    auto changed = change(
+        pool,
+        [&](const model::Pool& current) -> Result<model::Pool> {
+            auto volume = volume_named(current, origin);
+            if (!volume)
+                return std::unexpected(volume.error());
+            return add_snapshot(current, (*volume)->uuid, request, *uuid);
+        },
+        [&](ManagedPool& managed, const model::Pool& next) {
+            return zero_snapshot_header(managed, *model::find_volume(next, *uuid));
+        });
+    if (!changed)
+        return std::unexpected(changed.error());
+    return volume(pool, request.name);
+}
+
+Result<Engine::MergeStart> Engine::merge_snapshot(std::string_view pool, std::string_view snapshot)
+{
+    std::optional<model::Uuid> merged;
+    auto changed = change(pool, [&](const model::Pool& current) -> Result<model::Pool> {
+        auto volume = volume_named(current, snapshot);
+        if (!volume)
+            return std::unexpected(volume.error());
+        if (!std::holds_alternative<model::SnapshotLayout>((*volume)->layout))
+            return fail(ErrorCode::InvalidArgument, fmt::format("volume '{}' is not a snapshot", snapshot));
+        if (auto valid = check_snapshot_valid(current, **volume); !valid)
+            return std::unexpected(valid.error());
+        auto held = merge_held_open(current, **volume);
+        if (!held)
+            return std::unexpected(held.error());
+        merged = (*volume)->uuid;
+        return request_snapshot_merge(current, (*volume)->uuid, *held);
+    });
+    if (!changed)
+        return std::unexpected(changed.error());
+    auto locked = lock_pool(pool);
+    if (!locked)
+        return std::unexpected(locked.error());
+    const auto* volume = model::find_volume(locked->pool->pool, *merged);
+    if (!volume)
+        return fail(ErrorCode::Failed, "the snapshot vanished from the committed metadata");
+    return std::get<model::SnapshotLayout>(volume->layout).merge == model::SnapshotMergeState::Merging
+               ? MergeStart::Started
+               : MergeStart::Pending;
+}
+
+Result<std::optional<SnapshotUsage>> Engine::snapshot_usage(std::string_view pool_name,
+                                                            std::string_view snapshot_name) const
+{
+    std::unique_lock guard(pools_lock_);
+    for (const auto& managed : pools_) {
+        std::unique_lock view(managed->view_lock);
+        const auto& pool = managed->pool;
+        if (pool.name != pool_name)
+            continue;
+        auto volume = volume_named(pool, snapshot_name);
+        if (!volume)
+            return std::unexpected(volume.error());
+        const auto* layout = std::get_if<model::SnapshotLayout>(&(*volume)->layout);
+        if (!layout)
+            return fail(ErrorCode::InvalidArgument, fmt::format("volume '{}' is not a snapshot", snapshot_name));
+        const auto& device = layout->merge == model::SnapshotMergeState::Merging ? layout->origin : (*volume)->uuid;
+        const auto dm_uuid = model::dm_uuid(pool.uuid, device);
+        view.unlock();
+        guard.unlock();
+        return read_snapshot_usage(dm_uuid);
+    }
+    return fail(ErrorCode::NotFound, fmt::format("no pool named '{}'", pool_name));
+}
+
+Result<void> Engine::finish_snapshot_merge(std::string_view pool, std::string_view snapshot)
+{
+    return change(pool, [&](const model::Pool& current) -> Result<model::Pool> {
+        auto volume = volume_named(current, snapshot);
+        if (!volume)
+            return std::unexpected(volume.error());
+        const auto* layout = std::get_if<model::SnapshotLayout>(&(*volume)->layout);
+        if (!layout || layout->merge != model::SnapshotMergeState::Merging)
+            return fail(ErrorCode::InvalidArgument, fmt::format("snapshot '{}' is not merging", snapshot));
+        auto usage = read_snapshot_usage(model::dm_uuid(current.uuid, layout->origin));
+        if (!usage)
+            return std::unexpected(usage.error());
+        if (!*usage || !(*usage)->merge_finished)
+            return fail(ErrorCode::Busy, fmt::format("snapshot '{}' is still merging into its origin", snapshot));
+        return engine::finish_snapshot_merge(current, (*volume)->uuid);
     });
 }
 

@@ -12,6 +12,7 @@
 #include "service/engine/engine_error.hpp"
 #include "service/engine/managed_pool.hpp"
 #include "service/engine/pool_creation.hpp"
+#include "service/engine/snapshot_changes.hpp"
 #include "service/engine/summaries.hpp"
 #include "service/engine/volume_changes.hpp"
 #include "service/engine/volume_status.hpp"
@@ -54,6 +55,8 @@ public:
     Result<VolumeSummary> create_linear_volume(std::string_view pool, const LinearRequest& request);
     Result<VolumeSummary> create_raid1_volume(std::string_view pool, const Raid1Request& request);
     Result<void> remove_volume(std::string_view pool, std::string_view volume);
+    // Activating an origin with a pending merge also starts that merge when nothing holds the
+    // origin or the snapshot open (also when the origin was active already).
     Result<void> activate(std::string_view pool, std::string_view volume);
     Result<void> deactivate(std::string_view pool, std::string_view volume);
 
@@ -64,6 +67,23 @@ public:
     Result<VolumeSummary> split_image(std::string_view pool, std::string_view array, std::string_view new_name);
     // Puts the image back; the resync of the changed regions then runs in the kernel.
     Result<void> merge_tracked_image(std::string_view pool, std::string_view image);
+
+    // A CoW snapshot of a linear or raid1 volume; see engine::add_snapshot. Its COW's header is
+    // zeroed first, and the origin is frozen (lockfs) while the snapshot goes live.
+    Result<VolumeSummary> create_snapshot(std::string_view pool, std::string_view origin,
+                                          const SnapshotRequest& request);
+    enum class MergeStart { Started, Pending };
+    // Starts merging the snapshot into its origin (snapshot-merge, kernel-targets.md §2.4), or
+    // records the merge as pending while the origin or the snapshot is open or the origin is
+    // inactive. NotSupported for an invalid snapshot; Busy when a merge into the origin is
+    // already running or pending.
+    Result<MergeStart> merge_snapshot(std::string_view pool, std::string_view snapshot);
+    // The COW usage of a snapshot from the kernel: its own device's, or while it merges, its
+    // origin's snapshot-merge. nullopt when it has no such device. Never waits for a mutation.
+    Result<std::optional<SnapshotUsage>> snapshot_usage(std::string_view pool, std::string_view snapshot) const;
+    // Once the kernel reports the merge finished, the snapshot and its COW go and the origin
+    // returns to its plain stack. Busy while chunks are still being merged back.
+    Result<void> finish_snapshot_merge(std::string_view pool, std::string_view snapshot);
 
 private:
     explicit Engine(kmod::KernelTargets targets) : targets_(std::move(targets)) {}

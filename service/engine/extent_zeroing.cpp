@@ -9,31 +9,53 @@
 
 namespace volumes::engine {
 
-Result<void> zero_raid1_metadata(ManagedPool& pool, const model::Volume& volume)
+namespace {
+
+// Zeroes the first `bytes` of each run (whole runs when `bytes` is 0), then flushes each member.
+Result<void> zero_runs(ManagedPool& pool, const std::vector<const model::ExtentRun*>& runs, std::uint64_t bytes)
 {
-    const auto* raid = std::get_if<model::Raid1Layout>(&volume.layout);
-    if (!raid)
-        return {};
     std::vector<const OpenMember*> touched;
-    for (const auto& leg : raid->legs) {
-        for (const auto& run : leg.meta) {
-            const auto member = std::find_if(pool.members.begin(), pool.members.end(), [&](const OpenMember& m) {
-                return m.area.label().member_uuid == run.member;
-            });
-            if (member == pool.members.end())
-                return fail(ErrorCode::Failed, fmt::format("member {} is not open", run.member.to_string()));
-            const auto& label = member->area.label();
-            if (auto zeroed = zero_member_bytes(*member, label.data_start + run.start * label.extent_size,
-                                                run.count * label.extent_size);
-                !zeroed)
-                return zeroed;
+    for (const auto* run : runs) {
+        const auto member = std::find_if(pool.members.begin(), pool.members.end(), [&](const OpenMember& m) {
+            return m.area.label().member_uuid == run->member;
+        });
+        if (member == pool.members.end())
+            return fail(ErrorCode::Failed, fmt::format("member {} is not open", run->member.to_string()));
+        const auto& label = member->area.label();
+        const auto run_bytes = run->count * label.extent_size;
+        if (auto zeroed = zero_member_bytes(*member, label.data_start + run->start * label.extent_size,
+                                            bytes == 0 ? run_bytes : std::min(bytes, run_bytes));
+            !zeroed)
+            return zeroed;
+        if (std::find(touched.begin(), touched.end(), &*member) == touched.end())
             touched.push_back(&*member);
-        }
     }
     for (const auto* member : touched)
         if (auto flushed = flush_member(*member); !flushed)
             return flushed;
     return {};
+}
+
+}  // namespace
+
+Result<void> zero_raid1_metadata(ManagedPool& pool, const model::Volume& volume)
+{
+    const auto* raid = std::get_if<model::Raid1Layout>(&volume.layout);
+    if (!raid)
+        return {};
+    std::vector<const model::ExtentRun*> runs;
+    for (const auto& leg : raid->legs)
+        for (const auto& run : leg.meta)
+            runs.push_back(&run);
+    return zero_runs(pool, runs, 0);
+}
+
+Result<void> zero_snapshot_header(ManagedPool& pool, const model::Volume& volume)
+{
+    const auto* snapshot = std::get_if<model::SnapshotLayout>(&volume.layout);
+    if (!snapshot || snapshot->cow.empty())
+        return {};
+    return zero_runs(pool, {&snapshot->cow.front()}, snapshot->chunk_size);
 }
 
 }  // namespace volumes::engine

@@ -3,12 +3,17 @@
 #include "service/engine/engine_error.hpp"
 #include "service/engine/managed_pool.hpp"
 
+// Writes to extents the committed metadata leaves free, before the transaction that puts a new
+// volume on them, so the kernel never reads what an earlier volume left there. Nothing reads
+// those extents meanwhile.
 namespace volumes::engine {
 
-// Zeroes the metadata extents of a new raid1 volume's legs through the member devices, before
-// the transaction that creates it: dm-raid would otherwise read whatever superblock and bitmap
-// an earlier volume left in those extents and could take the new legs for in sync. The
-// extents are free in the committed metadata, so nothing reads them meanwhile.
+// The metadata extents of a new raid1 volume's legs: dm-raid would otherwise read an earlier
+// superblock and bitmap and could take the new legs for in sync.
 Result<void> zero_raid1_metadata(ManagedPool& pool, const model::Volume& volume);
+
+// The first chunk of a new snapshot's COW: a persistent exception store whose header is zero
+// is new, while an old header would make dm-snapshot load an earlier snapshot's exceptions.
+Result<void> zero_snapshot_header(ManagedPool& pool, const model::Volume& volume);
 
 }  // namespace volumes::engine

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "kmod/device_mapper.hpp"
+#include "kmod/status/snapshot_status.hpp"
 #include "service/engine/error_translation.hpp"
 
 namespace volumes::engine {
@@ -58,6 +59,44 @@ Result<VolumeStatus> read_volume_status(const std::string& dm_uuid, bool raid1)
         return std::unexpected(from_kmod(raid.error()));
     status.raid = raid_sync_of(*raid);
     return status;
+}
+
+Result<std::optional<SnapshotUsage>> read_snapshot_usage(const std::string& dm_uuid)
+{
+    const auto device = kmod::DeviceId::by_uuid(dm_uuid);
+    auto lines = kmod::dm::status(device);
+    if (!lines) {
+        if (!still_exists(device))
+            return std::nullopt;
+        return std::unexpected(from_kmod(lines.error()));
+    }
+    if (lines->size() != 1 ||
+        (lines->front().target_type != "snapshot" && lines->front().target_type != "snapshot-merge"))
+        return std::nullopt;
+    auto parsed = kmod::parse_snapshot_status(lines->front().params);
+    if (!parsed)
+        return std::unexpected(from_kmod(parsed.error()));
+    SnapshotUsage usage;
+    switch (parsed->state) {
+    case kmod::SnapshotState::Active: usage.state = "active"; break;
+    case kmod::SnapshotState::Invalid: usage.state = "invalid"; break;
+    case kmod::SnapshotState::MergeFailed: usage.state = "merge-failed"; break;
+    case kmod::SnapshotState::Overflow: usage.state = "overflow"; break;
+    case kmod::SnapshotState::Unknown: usage.state = "unknown"; break;
+    }
+    usage.allocated_sectors = parsed->allocated_sectors;
+    usage.total_sectors = parsed->total_sectors;
+    usage.metadata_sectors = parsed->metadata_sectors.value_or(0);
+    usage.merge_finished = parsed->merge_finished();
+    return usage;
+}
+
+Result<bool> device_open(const std::string& dm_uuid)
+{
+    auto info = kmod::dm::info(kmod::DeviceId::by_uuid(dm_uuid));
+    if (!info)
+        return std::unexpected(from_kmod(info.error()));
+    return info->exists && info->open_count > 0;
 }
 
 }  // namespace volumes::engine

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "kmod/status/raid_status.hpp"
@@ -14,5 +15,12 @@ namespace volumes::engine {
 Result<VolumeStatus> read_volume_status(const std::string& dm_uuid, bool raid1);
 
 RaidSync raid_sync_of(const kmod::RaidStatus& status);
+
+// The usage the snapshot or snapshot-merge target of device `dm_uuid` reports; nullopt when the
+// device does not exist or carries another target.
+Result<std::optional<SnapshotUsage>> read_snapshot_usage(const std::string& dm_uuid);
+
+// Whether anything holds device `dm_uuid` open; false when it does not exist.
+Result<bool> device_open(const std::string& dm_uuid);
 
 }  // namespace volumes::engine

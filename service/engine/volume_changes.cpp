@@ -116,6 +116,10 @@ Result<Pool> remove_volume(const Pool& pool, const Uuid& uuid)
                 return fail(ErrorCode::InUse,
                             fmt::format("raid1 volume '{}' has a tracked image: merge it back or split it off first",
                                         name));
+    if (const auto* snapshot = std::get_if<model::SnapshotLayout>(&(*volume)->layout);
+        snapshot && snapshot->merge == model::SnapshotMergeState::Merging)
+        return fail(ErrorCode::Busy,
+                    fmt::format("snapshot '{}' is merging into its origin; it goes when the merge ends", name));
     for (const auto& other : pool.volumes)
         if (stands_on(other, uuid))
             return fail(ErrorCode::InUse, fmt::format("volume '{}' stands on '{}': remove it first", other.name, name));

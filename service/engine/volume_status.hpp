@@ -18,6 +18,16 @@ struct RaidSync {
     bool synced = false;               // idle, every sector in sync, every present leg 'A'
 };
 
+// A snapshot's COW as its snapshot (or, while it merges, its origin's snapshot-merge) target
+// reports it. Counts are 512-byte sectors and include the COW's own metadata.
+struct SnapshotUsage {
+    std::string state;  // "active", "invalid", "merge-failed", "overflow", "unknown"
+    std::uint64_t allocated_sectors = 0;
+    std::uint64_t total_sectors = 0;
+    std::uint64_t metadata_sectors = 0;
+    bool merge_finished = false;  // snapshot-merge copied every chunk back
+};
+
 struct VolumeStatus {
     bool active = false;               // the visible dm device exists
     std::uint64_t device_number = 0;   // its dev_t (makedev(major, minor)), 0 when inactive
