@@ -49,7 +49,8 @@ int serve(const daemon::DaemonOptions& options)
     bus::ObjectTree tree(*connection, loop, handler);
     bus::JobRegistry jobs(*connection, loop, handler, options.job_retention);
     bus::RaidSyncWatches watches(**engine, loop);
-    handler.attach(manager, tree, jobs, watches);
+    bus::SnapshotMergeWatches merges(**engine, loop);
+    handler.attach(manager, tree, jobs, watches, merges);
 
     handler.export_all();
     // The name last, so a bus-activated caller's first message finds every object exported.
@@ -59,6 +60,7 @@ int serve(const daemon::DaemonOptions& options)
     int signal = loop.run();
     logging::info({}, "stopping ({}): finishing the work under way", signal ? strsignal(signal) : "asked to");
     watches.stop();
+    merges.stop();
     queues.shutdown();
     connection->releaseName(bus::kBusName);
     return 0;

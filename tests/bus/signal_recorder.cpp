@@ -43,6 +43,10 @@ void SignalRecorder::record(sdbus::Message& message)
         message >> signal.interface >> signal.values >> invalidated;
     } else if (signal.member == "Completed") {
         message >> signal.success >> signal.message;
+    } else if (signal.member == "MergeCompleted") {
+        sdbus::ObjectPath origin;
+        message >> origin >> signal.success >> signal.message;
+        signal.object = origin;
     } else if (signal.member == "SyncProgress") {
         message >> signal.action >> signal.ratio >> signal.done_sectors >> signal.total_sectors;
     }

@@ -11,17 +11,18 @@
 
 namespace volumes::test {
 
-// One signal from org.example.Volumes, decoded for the five kinds the tests follow.
+// One signal from org.example.Volumes, decoded for the six kinds the tests follow.
 struct RecordedSignal {
-    std::string member;                   // InterfacesAdded, InterfacesRemoved, PropertiesChanged, Completed, SyncProgress
+    // InterfacesAdded, InterfacesRemoved, PropertiesChanged, Completed, SyncProgress, MergeCompleted
+    std::string member;
     std::string path;                     // the object that sent it
-    std::string object;                   // InterfacesAdded/Removed: the object they are about
+    std::string object;                   // InterfacesAdded/Removed: the object they are about; MergeCompleted: the origin
     std::vector<std::string> interfaces;  // InterfacesAdded/Removed: its interfaces
     std::string interface;                // PropertiesChanged: the properties' interface
     // PropertiesChanged: the changed values; InterfacesAdded: every property as "Interface.Name".
     std::map<std::string, sdbus::Variant> values;
-    bool success = false;  // Completed
-    std::string message;   // Completed
+    bool success = false;  // Completed, MergeCompleted
+    std::string message;   // Completed, MergeCompleted
     std::string action;    // SyncProgress
     double ratio = 0.0;    // SyncProgress
     std::uint64_t done_sectors = 0;   // SyncProgress

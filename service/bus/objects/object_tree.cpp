@@ -81,6 +81,22 @@ const VolumeState* ObjectTree::volume(const std::string& pool, const std::string
     return found == volumes_.end() ? nullptr : &found->second->state();
 }
 
+void ObjectTree::emit_merge_completed(const std::string& pool, const std::string& snapshot, bool success,
+                                      const std::string& message)
+{
+    auto found = volumes_.find({pool, snapshot});
+    if (found != volumes_.end())
+        found->second->emit_merge_completed(found->second->state().origin, success, message);
+}
+
+std::vector<std::string> ObjectTree::volume_names(const std::string& pool) const
+{
+    std::vector<std::string> names;
+    for (auto found = volumes_.lower_bound({pool, {}}); found != volumes_.end() && found->first.first == pool; ++found)
+        names.push_back(found->first.second);
+    return names;
+}
+
 bool ObjectTree::has_pool(const std::string& pool) const
 {
     return pools_.contains(pool);

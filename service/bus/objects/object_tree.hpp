@@ -31,6 +31,21 @@ public:
 
     const VolumeState* volume(const std::string& pool, const std::string& volume) const;
     bool has_pool(const std::string& pool) const;
+    // The names of the pool's volumes, in name order.
+    std::vector<std::string> volume_names(const std::string& pool) const;
+    // The pools with at least one volume for which `wanted` holds.
+    template <class Predicate>
+    std::vector<std::string> pools_with(Predicate wanted) const
+    {
+        std::vector<std::string> pools;
+        for (const auto& [key, volume] : volumes_)
+            if ((pools.empty() || pools.back() != key.first) && wanted(volume->state()))
+                pools.push_back(key.first);
+        return pools;
+    }
+    // Snapshot.MergeCompleted on the snapshot's object, while it is still exported.
+    void emit_merge_completed(const std::string& pool, const std::string& snapshot, bool success,
+                              const std::string& message);
 
 private:
     // Withdraws the object now and unexports it after the current bus task, so a reply to a

@@ -3,6 +3,7 @@
 #include "service/bus/object_paths.hpp"
 #include "service/bus/objects/changed_properties.hpp"
 #include "volumes/Raid1_adaptor.h"
+#include "volumes/Snapshot_adaptor.h"
 #include "volumes/TrackedImage_adaptor.h"
 #include "volumes/Volume_adaptor.h"
 
@@ -11,6 +12,7 @@ namespace volumes::bus {
 using VolumeAdaptor = org::example::Volumes::Volume_adaptor;
 using Raid1Adaptor = org::example::Volumes::Raid1_adaptor;
 using TrackedImageAdaptor = org::example::Volumes::TrackedImage_adaptor;
+using SnapshotAdaptor = org::example::Volumes::Snapshot_adaptor;
 
 namespace {
 
@@ -125,6 +127,35 @@ private:
     MethodCalls& calls_;
 };
 
+class VolumeObject::SnapshotInterface final : public SnapshotAdaptor {
+public:
+    SnapshotInterface(sdbus::IObject& object, const VolumeState& state, MethodCalls& calls)
+        : SnapshotAdaptor(object), object_(object), state_(state), calls_(calls)
+    {
+    }
+
+    void emit_merge_completed(const std::string& origin, bool success, const std::string& message)
+    {
+        emitMergeCompleted(volume_or_none(state_.pool, origin), success, message);
+    }
+
+private:
+    void Merge(sdbus::Result<sdbus::ObjectPath, bool>&& result, std::map<std::string, sdbus::Variant> options) override
+    {
+        calls_.merge_snapshot(current_call(object_, std::move(options)), ref(state_), std::move(result));
+    }
+
+    sdbus::ObjectPath Origin() override { return volume_or_none(state_.pool, state_.origin); }
+    uint64_t UsedSectors() override { return state_.snapshot->used_sectors; }
+    uint64_t TotalSectors() override { return state_.snapshot->total_sectors; }
+    bool Invalid() override { return state_.snapshot->invalid; }
+    std::string MergeState() override { return state_.snapshot->merge_state; }
+
+    sdbus::IObject& object_;
+    const VolumeState& state_;
+    MethodCalls& calls_;
+};
+
 VolumeObject::VolumeObject(sdbus::IConnection& connection, VolumeState state, MethodCalls& calls)
     : state_(std::move(state)), object_(sdbus::createObject(connection, volume_path(state_.pool, state_.name)))
 {
@@ -133,6 +164,8 @@ VolumeObject::VolumeObject(sdbus::IConnection& connection, VolumeState state, Me
         raid1_ = std::make_unique<Raid1Interface>(*object_, state_, calls);
     if (state_.tracked_image)
         tracked_image_ = std::make_unique<TrackedImageInterface>(*object_, state_, calls);
+    if (state_.snapshot)
+        snapshot_ = std::make_unique<SnapshotInterface>(*object_, state_, calls);
     object_->finishRegistration();
     object_->emitInterfacesAddedSignal();
 }
@@ -158,7 +191,8 @@ VolumeObject::~VolumeObject()
 bool VolumeObject::exports_same_interfaces(const VolumeState& state) const
 {
     return state.raid1.has_value() == state_.raid1.has_value() &&
-           state.tracked_image.has_value() == state_.tracked_image.has_value();
+           state.tracked_image.has_value() == state_.tracked_image.has_value() &&
+           state.snapshot.has_value() == state_.snapshot.has_value();
 }
 
 void VolumeObject::update(const VolumeState& state)
@@ -192,6 +226,15 @@ void VolumeObject::update(const VolumeState& state)
         tracked.compare(state_.tracked_image->slot, state.tracked_image->slot, "Slot");
     }
 
+    ChangedProperties snapshot(SnapshotAdaptor::INTERFACE_NAME);
+    if (state_.snapshot && state.snapshot) {
+        snapshot.compare(state_.origin, state.origin, "Origin");
+        snapshot.compare(state_.snapshot->used_sectors, state.snapshot->used_sectors, "UsedSectors");
+        snapshot.compare(state_.snapshot->total_sectors, state.snapshot->total_sectors, "TotalSectors");
+        snapshot.compare(state_.snapshot->invalid, state.snapshot->invalid, "Invalid");
+        snapshot.compare(state_.snapshot->merge_state, state.snapshot->merge_state, "MergeState");
+    }
+
     state_ = state;
     volume.emit(*object_);
     if (raid1_) {
@@ -203,6 +246,14 @@ void VolumeObject::update(const VolumeState& state)
     }
     if (tracked_image_)
         tracked.emit(*object_);
+    if (snapshot_)
+        snapshot.emit(*object_);
+}
+
+void VolumeObject::emit_merge_completed(const std::string& origin, bool success, const std::string& message)
+{
+    if (snapshot_)
+        snapshot_->emit_merge_completed(origin, success, message);
 }
 
 }  // namespace volumes::bus

@@ -10,7 +10,7 @@
 namespace volumes::bus {
 
 // /org/example/Volumes/volumes/<pool>/<volume>: org.example.Volumes.Volume, plus the
-// interface of its kind (Raid1 or TrackedImage). The set of interfaces is fixed for the
+// interface of its kind (Raid1, TrackedImage or Snapshot). The set of interfaces is fixed for the
 // object's life: when a volume's kind changes, the tree replaces the object.
 class VolumeObject {
 public:
@@ -29,11 +29,14 @@ public:
     bool exports_same_interfaces(const VolumeState& state) const;
     // PropertiesChanged for what differs; Raid1.SyncProgress when the sync moved.
     void update(const VolumeState& state);
+    // Snapshot.MergeCompleted; nothing for an object without the Snapshot interface.
+    void emit_merge_completed(const std::string& origin, bool success, const std::string& message);
 
 private:
     class VolumeInterface;
     class Raid1Interface;
     class TrackedImageInterface;
+    class SnapshotInterface;
 
     VolumeState state_;
     bool withdrawn_ = false;
@@ -41,6 +44,7 @@ private:
     std::unique_ptr<VolumeInterface> volume_;
     std::unique_ptr<Raid1Interface> raid1_;
     std::unique_ptr<TrackedImageInterface> tracked_image_;
+    std::unique_ptr<SnapshotInterface> snapshot_;
 };
 
 }  // namespace volumes::bus

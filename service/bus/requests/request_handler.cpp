@@ -46,6 +46,13 @@ bool needs_sync_job(const VolumeState& volume)
     return volume.raid1 && volume.active && !volume.raid1->sync.synced && !volume.raid1->sync.action.empty();
 }
 
+bool is_merging(const VolumeState& volume)
+{
+    return volume.snapshot && volume.snapshot->merge_state == "merging";
+}
+
+constexpr std::chrono::seconds kSnapshotRefreshInterval{2};
+
 }  // namespace
 
 RequestHandler::RequestHandler(engine::Engine& engine, BusLoop& loop, WorkQueues& queues, Authority& authority,
@@ -54,12 +61,14 @@ RequestHandler::RequestHandler(engine::Engine& engine, BusLoop& loop, WorkQueues
 {
 }
 
-void RequestHandler::attach(ManagerObject& manager, ObjectTree& tree, JobRegistry& jobs, RaidSyncWatches& watches)
+void RequestHandler::attach(ManagerObject& manager, ObjectTree& tree, JobRegistry& jobs, RaidSyncWatches& watches,
+                            SnapshotMergeWatches& merges)
 {
     manager_ = &manager;
     tree_ = &tree;
     jobs_ = &jobs;
     watches_ = &watches;
+    merges_ = &merges;
 }
 
 void RequestHandler::authorize(const CallContext& call, const char* action, const Target& target,
@@ -150,7 +159,91 @@ void RequestHandler::export_all()
         for (const auto& volume : snapshot->volumes)
             if (needs_sync_job(volume))
                 start_sync_job(volume.pool, volume.name, "raid1-sync", 0);
+        follow_merges(name, 0);
     }
+    loop_.after(kSnapshotRefreshInterval, [this] { refresh_snapshots(); });
+}
+
+void RequestHandler::refresh_snapshots()
+{
+    for (const auto& pool : tree_->pools_with([](const VolumeState& volume) {
+             return volume.snapshot && (volume.active || is_merging(volume));
+         })) {
+        // One read per pool at a time, however long a change keeps its worker.
+        if (!refreshing_.insert(pool).second)
+            continue;
+        queues_.submit(pool, [this, pool] {
+            auto snapshot = read_pool(engine_, pool);
+            loop_.post([this, pool, snapshot = std::move(snapshot)] {
+                refreshing_.erase(pool);
+                if (snapshot && tree_->has_pool(pool))
+                    tree_->apply(*snapshot);
+            });
+        });
+    }
+    loop_.after(kSnapshotRefreshInterval, [this] { refresh_snapshots(); });
+}
+
+void RequestHandler::follow_merges(const std::string& pool, uid_t uid)
+{
+    for (const auto& name : tree_->volume_names(pool)) {
+        const auto* volume = tree_->volume(pool, name);
+        if (volume && is_merging(*volume))
+            start_merge_job(pool, name, uid);
+    }
+}
+
+std::optional<std::string> RequestHandler::start_merge_job(const std::string& pool, const std::string& snapshot,
+                                                           uid_t uid)
+{
+    const auto* state = tree_->volume(pool, snapshot);
+    std::vector<std::string> objects{volume_path(pool, snapshot)};
+    if (state && !state->origin.empty())
+        objects.push_back(volume_path(pool, state->origin));
+    auto id = std::make_shared<std::optional<std::uint64_t>>();
+    auto total = std::make_shared<std::optional<std::uint64_t>>();
+    auto finish = [this, id, pool, snapshot](bool success, const std::string& message) {
+        const auto fields = fields_of(pool, snapshot, "snapshot-merge");
+        if (success)
+            logging::info(fields, "job {}: {}", **id, message);
+        else
+            logging::warning(fields, "job {} failed: {}", **id, message);
+        tree_->emit_merge_completed(pool, snapshot, success, message);
+        jobs_->finish(**id, success, message);
+    };
+    bool watched = merges_->watch(pool, snapshot, [=, this](const MergeWatchReport& report) {
+        using Outcome = MergeWatchReport::Outcome;
+        if (report.outcome == Outcome::Running) {
+            if (!*total)
+                *total = report.remaining_sectors;
+            const auto remaining = std::min(report.remaining_sectors, **total);
+            jobs_->progress(**id, (**total - remaining) * 512, **total * 512);
+            return;
+        }
+        // Either way the pool is read again on its worker, after the snapshot is gone or so
+        // that Invalid and MergeState show why the merge stopped.
+        queues_.submit(pool, [=, this] {
+            engine::Result<void> removed;
+            if (report.outcome == Outcome::Merged)
+                removed = engine_.finish_snapshot_merge(pool, snapshot);
+            auto state = read_pool(engine_, pool);
+            loop_.post([=, this, state = std::move(state)] {
+                if (report.outcome == Outcome::Failed)
+                    finish(false, report.message);
+                else if (!removed)
+                    finish(false, fmt::format("the merge of snapshot '{}' ended, but removing it failed: {}", snapshot,
+                                              removed.error().message));
+                else
+                    finish(true, fmt::format("snapshot '{}' is merged into its origin and removed", snapshot));
+                if (state)
+                    tree_->apply(*state);
+            });
+        });
+    });
+    if (!watched)
+        return std::nullopt;
+    *id = jobs_->start({"snapshot-merge", objects, uid});
+    return job_path(**id);
 }
 
 void RequestHandler::create_pool(CallContext call, std::string name, std::vector<std::string> devices,
@@ -249,6 +342,7 @@ void RequestHandler::activate(CallContext call, VolumeRef volume, sdbus::Result<
                 const auto* state = tree_->volume(volume.pool, volume.volume);
                 if (state && needs_sync_job(*state))
                     start_sync_job(volume.pool, volume.volume, "raid1-sync", uid);
+                follow_merges(volume.pool, uid);
                 reply->returnResults();
             });
     });
@@ -350,21 +444,21 @@ void RequestHandler::create_thin_pool(CallContext call, std::string pool, std::s
 void RequestHandler::create_snapshot(CallContext call, VolumeRef volume, std::string name, std::uint64_t cow_size,
                                      sdbus::Result<sdbus::ObjectPath> result)
 {
-    auto options = call.options;
-    not_implemented(call, action::manage, {volume.pool, volume.volume, "CreateSnapshot"},
-                    [options, name]() -> engine::Result<void> {
-                        OptionReader reader(options);
-                        auto chunk = reader.uint64("chunk_size");
-                        if (auto finished = reader.finish(); !finished)
-                            return finished;
-                        if (chunk && (*chunk < 4096 || *chunk > 512 * 1024 || (*chunk & (*chunk - 1)) != 0))
-                            return engine::fail(
-                                engine::ErrorCode::InvalidArgument,
-                                fmt::format("chunk_size {} is not a power of two from 4 KiB to 512 KiB", *chunk));
-                        return check_name(name);
-                    },
-                    std::move(result));
-    (void)cow_size;
+    auto reply = share(std::move(result));
+    Target target{volume.pool, volume.volume, "CreateSnapshot"};
+    authorize(call, action::manage, target, fail_with(reply), [=, this](uid_t) {
+        auto request = parse_create_snapshot(name, cow_size, call.options);
+        if (!request)
+            return reply->returnError(to_bus_error(request.error()));
+        mutate<engine::VolumeSummary>(
+            volume.pool, target,
+            [this, volume, request = *request] { return engine_.create_snapshot(volume.pool, volume.volume, request); },
+            [reply, volume](const engine::Result<engine::VolumeSummary>& created) {
+                if (!created)
+                    return reply->returnError(to_bus_error(created.error()));
+                reply->returnResults(sdbus::ObjectPath(volume_path(volume.pool, created->name)));
+            });
+    });
 }
 
 void RequestHandler::split(CallContext call, VolumeRef array, std::string new_name,
@@ -385,11 +479,31 @@ void RequestHandler::split(CallContext call, VolumeRef array, std::string new_na
     });
 }
 
-void RequestHandler::merge_snapshot(CallContext call, VolumeRef snapshot, sdbus::Result<sdbus::ObjectPath, bool> result)
+void RequestHandler::merge_snapshot(CallContext call, VolumeRef snapshot,
+                                    sdbus::Result<sdbus::ObjectPath, bool> result)
 {
-    auto options = call.options;
-    not_implemented(call, action::merge, {snapshot.pool, snapshot.volume, "Merge"},
-                    [options] { return parse_no_options(options); }, std::move(result));
+    auto reply = share(std::move(result));
+    Target target{snapshot.pool, snapshot.volume, "Merge"};
+    authorize(call, action::merge, target, fail_with(reply), [=, this](uid_t uid) {
+        if (auto parsed = parse_no_options(call.options); !parsed)
+            return reply->returnError(to_bus_error(parsed.error()));
+        mutate<engine::Engine::MergeStart>(
+            snapshot.pool, target, [this, snapshot] { return engine_.merge_snapshot(snapshot.pool, snapshot.volume); },
+            [this, reply, snapshot, uid](const engine::Result<engine::Engine::MergeStart>& merge) {
+                if (!merge)
+                    return reply->returnError(to_bus_error(merge.error()));
+                if (*merge == engine::Engine::MergeStart::Pending) {
+                    logging::info(fields_of(snapshot.pool, snapshot.volume, "Merge"),
+                                  "merge pending: it starts at the origin's next activation");
+                    return reply->returnResults(sdbus::ObjectPath(std::string(kNoObject)), true);
+                }
+                auto job = start_merge_job(snapshot.pool, snapshot.volume, uid);
+                if (!job)
+                    return reply->returnError(to_bus_error(
+                        {engine::ErrorCode::Busy, fmt::format("a job already follows the merge of '{}'", snapshot.volume)}));
+                reply->returnResults(sdbus::ObjectPath(*job), false);
+            });
+    });
 }
 
 void RequestHandler::create_thin(CallContext call, VolumeRef thin_pool, std::string name, std::uint64_t virtual_size,

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 
@@ -11,6 +12,7 @@
 #include "service/bus/bus_loop.hpp"
 #include "service/bus/jobs/job_registry.hpp"
 #include "service/bus/jobs/raid_sync_watch.hpp"
+#include "service/bus/jobs/snapshot_merge_watch.hpp"
 #include "service/bus/objects/manager_object.hpp"
 #include "service/bus/objects/method_calls.hpp"
 #include "service/bus/objects/object_tree.hpp"
@@ -29,10 +31,13 @@ public:
                    std::string version);
 
     // The objects and jobs this handler updates; set once, before the first call.
-    void attach(ManagerObject& manager, ObjectTree& tree, JobRegistry& jobs, RaidSyncWatches& watches);
+    void attach(ManagerObject& manager, ObjectTree& tree, JobRegistry& jobs, RaidSyncWatches& watches,
+                SnapshotMergeWatches& merges);
 
     // Reads every pool and exports what it found; raid1 volumes still syncing get a
-    // "raid1-sync" job. For start-up: it blocks, so call it before the bus loop runs.
+    // "raid1-sync" job, snapshots merging a "snapshot-merge" job. Then keeps the snapshots'
+    // COW usage current (refresh_snapshots). For start-up: it blocks, so call it before the
+    // bus loop runs.
     void export_all();
 
     void create_pool(CallContext call, std::string name, std::vector<std::string> devices,
@@ -80,6 +85,15 @@ private:
 
     // A job following the raid1 volume's sync until it ends; returns its object path.
     std::string start_sync_job(const std::string& pool, const std::string& volume, const char* operation, uid_t uid);
+    // A job following the snapshot's merge; when the kernel is done the snapshot is removed and
+    // Snapshot.MergeCompleted sent. Returns its object path, or nullopt when a job already
+    // follows that merge.
+    std::optional<std::string> start_merge_job(const std::string& pool, const std::string& snapshot, uid_t uid);
+    // A merge job for every snapshot of the pool's current objects that merges without one.
+    void follow_merges(const std::string& pool, uid_t uid);
+    // Re-reads, on their workers, the pools that have active snapshots, so UsedSectors and
+    // Invalid follow the kernel (a COW fills without any call); then again after an interval.
+    void refresh_snapshots();
 
     template <class... Results>
     void not_implemented(const CallContext& call, const char* action, const Target& target,
@@ -94,6 +108,8 @@ private:
     ObjectTree* tree_ = nullptr;
     JobRegistry* jobs_ = nullptr;
     RaidSyncWatches* watches_ = nullptr;
+    SnapshotMergeWatches* merges_ = nullptr;
+    std::set<std::string> refreshing_;  // pools whose refresh_snapshots read is under way
 };
 
 }  // namespace volumes::bus

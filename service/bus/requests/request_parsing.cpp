@@ -92,6 +92,19 @@ engine::Result<engine::SplitTrackRequest> parse_split_track(const Options& optio
     return request;
 }
 
+engine::Result<engine::SnapshotRequest> parse_create_snapshot(std::string name, std::uint64_t cow_size,
+                                                              const Options& options)
+{
+    OptionReader reader(options);
+    engine::SnapshotRequest request{std::move(name), cow_size, engine::kDefaultChunkSize};
+    request.chunk_size = reader.uint32("chunk_size").value_or(engine::kDefaultChunkSize);
+    if (auto finished = reader.finish(); !finished)
+        return std::unexpected(finished.error());
+    if (auto checked = check_size("a snapshot's COW size", cow_size); !checked)
+        return std::unexpected(checked.error());
+    return request;
+}
+
 engine::Result<void> parse_no_options(const Options& options)
 {
     OptionReader reader(options);

@@ -8,6 +8,7 @@
 #include "service/bus/call_options.hpp"
 #include "service/engine/engine_error.hpp"
 #include "service/engine/pool_creation.hpp"
+#include "service/engine/snapshot_changes.hpp"
 #include "service/engine/volume_changes.hpp"
 
 // Method arguments and options turned into engine requests. What only the arguments can tell
@@ -31,6 +32,10 @@ using VolumeRequest = std::variant<engine::LinearRequest, engine::Raid1Request>;
 engine::Result<VolumeRequest> parse_create_volume(std::string name, std::uint64_t size, const Options& options);
 
 engine::Result<engine::SplitTrackRequest> parse_split_track(const Options& options);
+
+// The option "chunk_size" (u or t); the engine checks its value.
+engine::Result<engine::SnapshotRequest> parse_create_snapshot(std::string name, std::uint64_t cow_size,
+                                                              const Options& options);
 
 // Methods whose only option is "auth.no_user_interaction".
 engine::Result<void> parse_no_options(const Options& options);

@@ -66,6 +66,15 @@ struct TrackedImageState {
     bool operator==(const TrackedImageState&) const = default;
 };
 
+// A CoW snapshot's COW as the kernel reports it; zero counts while the snapshot is inactive.
+struct SnapshotState {
+    std::uint64_t used_sectors = 0;
+    std::uint64_t total_sectors = 0;
+    bool invalid = false;
+    std::string merge_state;  // "none", "pending", "merging", "failed"
+    bool operator==(const SnapshotState&) const = default;
+};
+
 struct VolumeState {
     std::string pool;
     std::string name;
@@ -79,6 +88,7 @@ struct VolumeState {
     std::string origin;  // volume name, "" when none
     std::optional<Raid1State> raid1;
     std::optional<TrackedImageState> tracked_image;
+    std::optional<SnapshotState> snapshot;
     bool operator==(const VolumeState&) const = default;
 };
 

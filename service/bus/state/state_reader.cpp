@@ -43,7 +43,34 @@ PoolState pool_state(const engine::PoolSummary& summary)
     return state;
 }
 
+const char* merge_state_word(model::SnapshotMergeState state)
+{
+    switch (state) {
+    case model::SnapshotMergeState::None: return "none";
+    case model::SnapshotMergeState::Pending: return "pending";
+    case model::SnapshotMergeState::Merging: return "merging";
+    case model::SnapshotMergeState::Failed: return "failed";
+    }
+    return "none";
+}
+
 }  // namespace
+
+SnapshotState snapshot_state(const model::SnapshotLayout& layout,
+                             const engine::Result<std::optional<engine::SnapshotUsage>>& usage)
+{
+    SnapshotState state;
+    state.merge_state = merge_state_word(layout.merge);
+    if (usage && *usage) {
+        const auto& kernel = **usage;
+        state.used_sectors = kernel.allocated_sectors;
+        state.total_sectors = kernel.total_sectors;
+        state.invalid = kernel.state == "invalid";
+        if (kernel.state == "merge-failed")
+            state.merge_state = "failed";
+    }
+    return state;
+}
 
 RaidSyncState raid_sync_state(const engine::RaidSync& status)
 {
@@ -119,8 +146,10 @@ engine::Result<PoolSnapshot> read_pool(const engine::Engine& engine, std::string
             state.tracked_image = TrackedImageState{volume_name(*pool, tracked->array), tracked->slot};
             state.origin = state.tracked_image->array;
         }
-        if (const auto* snapshot_layout = std::get_if<model::SnapshotLayout>(&volume.layout))
+        if (const auto* snapshot_layout = std::get_if<model::SnapshotLayout>(&volume.layout)) {
             state.origin = volume_name(*pool, snapshot_layout->origin);
+            state.snapshot = snapshot_state(*snapshot_layout, engine.snapshot_usage(pool_name, volume.name));
+        }
         snapshot.volumes.push_back(std::move(state));
     }
     return snapshot;

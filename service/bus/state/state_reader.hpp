@@ -20,5 +20,9 @@ engine::Result<PoolSnapshot> read_pool(const engine::Engine& engine, std::string
 Raid1State raid1_state(const model::Pool& pool, const model::Raid1Layout& layout,
                        const std::optional<engine::RaidSync>& status);
 RaidSyncState raid_sync_state(const engine::RaidSync& status);
+// The snapshot part of a volume from its model and its COW usage (zero counts when unknown);
+// "Merge failed" from the kernel shows as merge state "failed".
+SnapshotState snapshot_state(const model::SnapshotLayout& layout,
+                             const engine::Result<std::optional<engine::SnapshotUsage>>& usage);
 
 }  // namespace volumes::bus
