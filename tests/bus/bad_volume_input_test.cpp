@@ -57,15 +57,26 @@ TEST_F(BusBadInput, VolumeMethodRefusalsChangeNothing)
         {"images of the wrong type", create_volume_call(pool, "v", four, {raid1, {"images", "s", "2"}}), "InvalidArgument"},
         {"an unknown option", create_volume_call(pool, "v", four, unknown_option), "InvalidArgument"},
 
-        // Kinds this volumesd does not make yet: the arguments are checked first.
+        // Thin pools this volumesd does not make yet: the arguments are checked first.
         {"thin pool with an empty name", thin_pool("", 16 * mib, 4 * mib), "InvalidArgument"},
         {"thin pool with data_size 0", thin_pool("tp", 0, 4 * mib), "InvalidArgument"},
         {"thin pool with metadata_size 0", thin_pool("tp", 16 * mib, 0), "InvalidArgument"},
         {"thin pool with an unknown option", thin_pool("tp", 16 * mib, 4 * mib, unknown_option), "InvalidArgument"},
         {"a valid thin pool", thin_pool("tp", 16 * mib, 4 * mib), "NotSupported"},
+
         {"snapshot with an empty name", snapshot(""), "InvalidArgument"},
+        {"snapshot with a taken name", snapshot("mir"), "AlreadyExists"},
         {"snapshot with chunk_size not a power of two", snapshot("snap", {{"chunk_size", "t", "5000"}}), "InvalidArgument"},
-        {"a valid snapshot", snapshot("snap"), "NotSupported"},
+        {"snapshot with chunk_size 2 KiB", snapshot("snap", {{"chunk_size", "u", "2048"}}), "InvalidArgument"},
+        {"snapshot with chunk_size 1 MiB", snapshot("snap", {{"chunk_size", "u", "1048576"}}), "InvalidArgument"},
+        {"snapshot with chunk_size of the wrong type", snapshot("snap", {{"chunk_size", "s", "4096"}}), "InvalidArgument"},
+        {"snapshot with an unknown option", snapshot("snap", unknown_option), "InvalidArgument"},
+        {"snapshot with cow_size 0",
+         Call{linear, volume_interface, "CreateSnapshot", CallArguments().s("snap").t(0).options().words()},
+         "InvalidArgument"},
+        {"snapshot with a COW of 1 TiB",
+         Call{linear, volume_interface, "CreateSnapshot", CallArguments().s("snap").t(1024 * 1024 * mib).options().words()},
+         "NoSpace"},
 
         {"Destroy a pool that has volumes", options_call(pool, pool_interface, "Destroy"), "InUse"},
         {"Destroy with an unknown option", options_call(pool, pool_interface, "Destroy", unknown_option), "InvalidArgument"},
@@ -109,6 +120,8 @@ TEST_F(BusBadInput, VolumeMethodRefusalsChangeNothing)
         {"SplitTrack while an image is split", split_track_call(allow_no_redundancy), "Busy"},
         {"Remove a raid1 with a tracked image", options_call(mirror, volume_interface, "Remove"), "InUse"},
         {"Remove a tracked image", options_call(image, volume_interface, "Remove"), "NotSupported"},
+        {"CreateSnapshot of a tracked image",
+         {image, volume_interface, "CreateSnapshot", CallArguments().s("snap").t(four).options().words()}, "NotSupported"},
         {"Split with an empty name", {mirror, raid1_interface, "Split", CallArguments().s("").options().words()},
          "InvalidArgument"},
         {"Split with a taken name", {mirror, raid1_interface, "Split", CallArguments().s("lin").options().words()},

@@ -80,6 +80,9 @@ TEST_F(BusIntrospection, EveryObjectKindShowsTheContractsInterfaces)
     expect_matches_contract(linear, {volume_interface});
     expect_matches_contract(mirror, {volume_interface, raid1_interface});
     expect_matches_contract(image, {volume_interface, tracked_image_interface});
+    const auto snapshot = call_ok(*bus, {linear, volume_interface, "CreateSnapshot",
+                                         CallArguments().s("snap").t(4 * mib).options().words()});
+    expect_matches_contract(snapshot, {volume_interface, snapshot_interface});
 
     const auto job = merge(image);
     expect_matches_contract(job, {job_interface});
