@@ -5,8 +5,8 @@
 #
 # The walkthrough scripts/run.sh shows: the system bus and polkitd up, volumesd started by
 # bus activation, a pool on loop devices, then volumes created, listed, deactivated,
-# activated, split-tracked and merged with busctl. Every command is printed with its
-# output. In the guest it first prepares the environment the guest tests get
+# activated, split-tracked and merged, snapshotted and rolled back with busctl. Every
+# command is printed with its output. In the guest it first prepares the environment the guest tests get
 # (guest-environment.sh: <build-dir> installed, dbus-daemon, polkitd). Exits non-zero at
 # the first step that fails.
 set -euo pipefail
@@ -165,6 +165,32 @@ job=$(reply_path)
 wait_for_property "$job" Job Finished true "the merge job"
 show busctl --system get-property "$service" "$job" "$iface.Job" Operation Finished Success Message
 show busctl --system get-property "$service" "$mirror" "$iface.Raid1" Images TrackedImage
+
+say "Snapshot the linear volume, change it, then roll it back by merging the snapshot"
+data_device=$(property "$data" Volume DevicePath)
+show dd if=/dev/urandom of="$data_device" bs=1M count=2 oflag=direct status=none
+before=$(sha256sum <"$data_device")
+show_capture busctl --system call "$service" "$data" "$iface.Volume" CreateSnapshot 'sta{sv}' \
+  before-update $((8 * mib)) 0
+snapshot=$(reply_path)
+show busctl --system get-property "$service" "$snapshot" "$iface.Snapshot" Origin TotalSectors Invalid MergeState
+show dd if=/dev/zero of="$data_device" bs=1M count=2 oflag=direct status=none
+show busctl --system call "$service" "$snapshot" "$iface.Snapshot" Merge 'a{sv}' 0
+merged=no
+for ((tries = 0; tries < 600; tries++)); do
+  busctl --system get-property "$service" "$snapshot" "$iface.Volume" Name >/dev/null 2>&1 || { merged=yes; break; }
+  sleep 0.2
+done
+if [[ $merged != yes ]]; then
+  echo "FAILED: the snapshot is still there 120 s after Merge" >&2
+  exit 1
+fi
+if [[ $(sha256sum <"$data_device") != "$before" ]]; then
+  echo "FAILED: the linear volume does not hold its data as at the snapshot" >&2
+  exit 1
+fi
+echo "the linear volume holds its data as at the snapshot again; the snapshot is gone"
+show busctl --system tree "$service"
 
 say "Someone without authorization is refused by polkit"
 if show setpriv --reuid=65534 --regid=65534 --clear-groups busctl --system call "$service" "$pool" \
