@@ -1,20 +1,39 @@
 #!/usr/bin/env bash
-# bench.sh [<build-dir>] [-- bench-args...]
+# bench.sh [<build-dir>] [--bench raid1|snapshot|all] [-- bench-args...]
 #
 # Builds <build-dir> (default: build/, configured with -DCMAKE_INSTALL_PREFIX=/usr), boots
-# the qemu guest once (tests/vm/boot-guest.sh) and runs tests/bench's
-# raid1_split_merge_bench there: volumesd (bus-activated from the build's install in the
-# guest) against lvm2's lvconvert on the same raid1 split-track + merge. The figures are
-# printed at the end and kept in <build-dir>/bench-guest/results/bench.txt. Extra
-# arguments go to the program (see tests/bench/README.md), e.g. -- --write-mib 64.
+# the qemu guest once (tests/vm/boot-guest.sh) and runs tests/bench's benchmarks there,
+# volumesd (bus-activated from the build's install in the guest) against lvm2 on the same
+# work:
+#   raid1     raid1_split_merge_bench: raid1 split-track + merge (lvconvert --splitmirrors)
+#   snapshot  snapshot_merge_bench: CoW snapshot + merge (lvcreate -s, lvconvert --merge)
+#   all       both, one after the other (the default)
+# The figures are printed at the end and kept in <build-dir>/bench-guest/results/bench.txt.
+# Extra arguments go to every program run (see tests/bench/README.md); the two take
+# different options, so pick one with --bench when passing any, e.g.
+#   bench.sh --bench raid1 -- --write-mib 64
 #
-# bench.sh --guest <build-dir> <results-dir> [bench-args...]   (inside the guest)
+# bench.sh --guest <build-dir> <results-dir> <raid1|snapshot|all> [bench-args...]   (inside the guest)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
+programs_for() {
+  case $1 in
+    raid1) echo raid1_split_merge_bench ;;
+    snapshot) echo snapshot_merge_bench ;;
+    all) echo raid1_split_merge_bench snapshot_merge_bench ;;
+    *)
+      echo "bench.sh: unknown benchmark '$1' (raid1, snapshot or all)" >&2
+      return 2
+      ;;
+  esac
+}
+
 if [[ ${1:-} == --guest ]]; then
-  build=$2 results=$3
-  shift 3
+  build=$2 results=$3 which=$4
+  shift 4
+  list=$(programs_for "$which") || exit 2
+  read -ra programs <<<"$list"
   # shellcheck source=SCRIPTDIR/../tests/vm/guest-environment.sh
   source "$here/../tests/vm/guest-environment.sh"
   prepare_guest_environment "$build" "$here/bench.sh" "$results"
@@ -24,31 +43,53 @@ if [[ ${1:-} == --guest ]]; then
     exit 1
   fi
   status=0
-  "$build/tests/bench/raid1_split_merge_bench" "$@" 2>&1 | tee "$results/bench.txt" || status=$?
+  : >"$results/bench.txt"
+  for program in "${programs[@]}"; do
+    [[ -s $results/bench.txt ]] && echo | tee -a "$results/bench.txt"
+    echo "=== $program" | tee -a "$results/bench.txt"
+    "$build/tests/bench/$program" "$@" 2>&1 | tee -a "$results/bench.txt" || status=$?
+  done
   mkdir -p "$results/services"
   cp "$GUEST_SERVICES_DIR/dbus-daemon.log" "$results/services/" 2>/dev/null || true
   exit "$status"
 fi
 
 build=$PWD/build
-if [[ $# -gt 0 && $1 != -- ]]; then
-  build=$(cd "$1" && pwd)
-  shift
-fi
+which=all
+while [[ $# -gt 0 && $1 != -- ]]; do
+  case $1 in
+    --bench)
+      [[ $# -ge 2 ]] || { echo "bench.sh: --bench needs raid1, snapshot or all" >&2; exit 2; }
+      which=$2
+      shift 2
+      ;;
+    --bench=*)
+      which=${1#--bench=}
+      shift
+      ;;
+    *)
+      build=$(cd "$1" && pwd)
+      shift
+      ;;
+  esac
+done
 [[ ${1:-} == -- ]] && shift
+list=$(programs_for "$which") || exit 2
+read -ra programs <<<"$list"
 if [[ ! -f $build/CMakeCache.txt ]]; then
   cmake -S "$here/.." -B "$build" -G Ninja -DCMAKE_INSTALL_PREFIX=/usr
 fi
-# What the guest installs (volumesd, volumes-probe) and the program; not the tests.
-cmake --build "$build" --target volumesd volumes-probe raid1_split_merge_bench
+# What the guest installs (cmake --install: volumesd, volumes-probe, volumectl and
+# libvolumes-client) and the programs; not the tests.
+cmake --build "$build" --target volumesd volumes-probe volumectl volumes-client "${programs[@]}"
 
 results=$build/bench-guest/results
 mkdir -p "$results" "$build/bench-guest/work"
 rm -f "$results/bench.txt"
 status=0
 VOLUMES_GUEST_MEMORY=${VOLUMES_GUEST_MEMORY:-3072} \
-  bash "$here/../tests/vm/boot-guest.sh" "$results" "$build/bench-guest/work" 900 \
-  /bin/bash "$here/bench.sh" --guest "$build" "$results" "$@" || status=$?
+  bash "$here/../tests/vm/boot-guest.sh" "$results" "$build/bench-guest/work" $((900 * ${#programs[@]})) \
+  /bin/bash "$here/bench.sh" --guest "$build" "$results" "$which" "$@" || status=$?
 printf '\n==> figures (%s)\n' "$results/bench.txt"
 cat "$results/bench.txt" 2>/dev/null || echo "bench.sh: the guest wrote no figures (console: $results/serial.log)"
 exit "$status"

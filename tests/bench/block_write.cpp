@@ -54,4 +54,31 @@ void write_mib(const std::string& device, std::uint64_t mib, std::uint64_t seed)
         fail("fsync of", device);
 }
 
+bool reads_zero(const std::string& device, std::uint64_t mib)
+{
+    void* raw = nullptr;
+    if (::posix_memalign(&raw, 4096, kChunk) != 0)
+        throw std::runtime_error("posix_memalign failed");
+    std::unique_ptr<void, decltype(&std::free)> buffer(raw, &std::free);
+    const auto* bytes = static_cast<const unsigned char*>(raw);
+
+    const int fd = ::open(device.c_str(), O_RDONLY | O_DIRECT | O_CLOEXEC);
+    if (fd < 0)
+        fail("opening", device);
+    for (std::uint64_t chunk = 0; chunk < mib; ++chunk) {
+        const off_t offset = static_cast<off_t>(chunk * kChunk);
+        if (::pread(fd, raw, kChunk, offset) != static_cast<ssize_t>(kChunk)) {
+            ::close(fd);
+            fail("reading", device);
+        }
+        for (std::size_t i = 0; i < kChunk; ++i)
+            if (bytes[i] != 0) {
+                ::close(fd);
+                return false;
+            }
+    }
+    ::close(fd);
+    return true;
+}
+
 }  // namespace volumes::bench

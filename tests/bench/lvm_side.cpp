@@ -1,9 +1,5 @@
 #include "lvm_side.hpp"
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <stdexcept>
 #include <string>
 
 #include <fmt/core.h>
@@ -12,6 +8,7 @@
 #include "command.hpp"
 #include "dm_raid_status.hpp"
 #include "loop_disk.hpp"
+#include "lvm_conf.hpp"
 
 namespace volumes::bench {
 
@@ -22,39 +19,6 @@ const std::string kVg = "volumes_bench_vg";
 const std::string kLv = kVg + "/lv";
 const std::string kDmName = kVg + "-lv";
 constexpr auto kPollInterval = std::chrono::milliseconds(10);
-
-// lvm sees only our two loop devices; it waits for udev only where udev's dm rules are
-// installed; no dmeventd monitoring, no lvmlockd.
-void write_lvm_conf(const std::string& dir, const std::string& first, const std::string& second)
-{
-    const bool udev = std::filesystem::exists("/lib/udev/rules.d/95-dm-notify.rules") &&
-                      std::filesystem::exists("/run/udev/control");
-    std::filesystem::create_directories(dir);
-    std::ofstream conf(dir + "/lvm.conf");
-    conf << fmt::format(R"(devices {{
-    filter = [ "a|^{0}$|", "a|^{1}$|", "r|.*|" ]
-    global_filter = [ "a|^{0}$|", "a|^{1}$|", "r|.*|" ]
-    use_devicesfile = 0
-}}
-activation {{
-    udev_sync = {2}
-    udev_rules = {2}
-    monitoring = 0
-}}
-global {{
-    use_lvmlockd = 0
-}}
-backup {{
-    backup_dir = "{3}/backup"
-    archive_dir = "{3}/archive"
-}}
-)",
-                        first, second, udev ? 1 : 0, dir);
-    if (!conf)
-        throw std::runtime_error(fmt::format("writing {}/lvm.conf", dir));
-    ::setenv("LVM_SYSTEM_DIR", dir.c_str(), 1);
-    fmt::print("lvm2: LVM_SYSTEM_DIR={} (udev_sync={})\n", dir, udev ? 1 : 0);
-}
 
 CycleTimes cycle(const BenchSettings& settings, unsigned run)
 {

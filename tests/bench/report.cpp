@@ -1,7 +1,5 @@
 #include "report.hpp"
 
-#include <algorithm>
-
 #include <fmt/core.h>
 
 namespace volumes::bench {
@@ -13,11 +11,7 @@ double median_of(const std::vector<CycleTimes>& runs, double CycleTimes::*field)
     std::vector<double> values;
     for (const auto& run : runs)
         values.push_back(run.*field);
-    std::sort(values.begin(), values.end());
-    if (values.empty())
-        return 0;
-    const std::size_t middle = values.size() / 2;
-    return values.size() % 2 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+    return bench::median_of(std::move(values));
 }
 
 void print_row(const std::string& label, const CycleTimes& times)
@@ -32,17 +26,7 @@ void print_header()
                "total (s)");
 }
 
-std::string ratio(double numerator, double denominator)
-{
-    return denominator > 0 ? fmt::format("{:.2f}", numerator / denominator) : "-";
-}
-
 }  // namespace
-
-double seconds_between(Clock::time_point from, Clock::time_point to)
-{
-    return std::chrono::duration<double>(to - from).count();
-}
 
 CycleTimes median(const std::vector<CycleTimes>& runs)
 {

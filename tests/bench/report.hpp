@@ -1,15 +1,11 @@
 #pragma once
 
-#include <chrono>
 #include <string>
 #include <vector>
 
+#include "timing.hpp"
+
 namespace volumes::bench {
-
-using Clock = std::chrono::steady_clock;
-
-// Seconds between two instants.
-double seconds_between(Clock::time_point from, Clock::time_point to);
 
 // One split-track, write, merge cycle, in seconds. `until_synced` runs from the merge
 // call's start to the array being in sync again; `total` is split + until_synced (the

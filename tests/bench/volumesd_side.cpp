@@ -1,8 +1,6 @@
 #include "volumesd_side.hpp"
 
 #include <chrono>
-#include <map>
-#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -11,6 +9,7 @@
 #include <sdbus-c++/sdbus-c++.h>
 
 #include "block_write.hpp"
+#include "bus_client.hpp"
 #include "dm_raid_status.hpp"
 #include "loop_disk.hpp"
 
@@ -18,52 +17,8 @@ namespace volumes::bench {
 
 namespace {
 
-const std::string kService = "org.example.Volumes";
-const std::string kRoot = "/org/example/Volumes";
 constexpr std::uint64_t kMiB = 1024 * 1024;
 constexpr auto kPollInterval = std::chrono::milliseconds(10);
-constexpr auto kCallTimeout = std::chrono::minutes(5);
-
-using Options = std::map<std::string, sdbus::Variant>;
-
-std::string interface(const std::string& name)
-{
-    return kService + "." + name;
-}
-
-class Client {
-public:
-    Client() : connection_(sdbus::createSystemBusConnection()) {}
-
-    std::unique_ptr<sdbus::IProxy> proxy(const std::string& path)
-    {
-        return sdbus::createProxy(*connection_, kService, path);
-    }
-
-    template <typename... Args>
-    sdbus::ObjectPath call_for_path(sdbus::IProxy& proxy, const std::string& iface, const std::string& method,
-                                    const Args&... args)
-    {
-        sdbus::ObjectPath result;
-        proxy.callMethod(method).onInterface(interface(iface)).withTimeout(kCallTimeout).withArguments(args...).storeResultsTo(
-            result);
-        return result;
-    }
-
-    void call(const std::string& path, const std::string& iface, const std::string& method)
-    {
-        proxy(path)->callMethod(method).onInterface(interface(iface)).withTimeout(kCallTimeout).withArguments(Options{});
-    }
-
-    template <typename T>
-    T get(sdbus::IProxy& proxy, const std::string& iface, const std::string& name)
-    {
-        return proxy.getProperty(name).onInterface(interface(iface)).get<T>();
-    }
-
-private:
-    std::unique_ptr<sdbus::IConnection> connection_;
-};
 
 void wait_initial_sync(Client& client, const std::string& volume)
 {
