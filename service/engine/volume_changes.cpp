@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include "service/allocator/extent_allocator.hpp"
+#include "service/engine/decision_checks.hpp"
 #include "service/engine/error_translation.hpp"
 #include "service/model/names.hpp"
 #include "service/model/volume_lookup.hpp"
@@ -13,30 +14,6 @@
 namespace volumes::engine {
 
 namespace {
-
-Result<std::uint64_t> extents_for(const Pool& pool, std::uint64_t size)
-{
-    if (size == 0)
-        return fail(ErrorCode::InvalidArgument, "a volume's size must be above 0");
-    return (size + pool.extent_size - 1) / pool.extent_size;
-}
-
-Result<void> check_new_name(const Pool& pool, const std::string& name)
-{
-    if (auto checked = model::check_volume_name(name); !checked)
-        return std::unexpected(from_model(checked.error()));
-    if (model::find_volume(pool, name))
-        return fail(ErrorCode::AlreadyExists, fmt::format("pool '{}' already has a volume '{}'", pool.name, name));
-    return {};
-}
-
-Result<const model::Volume*> existing_volume(const Pool& pool, const Uuid& uuid)
-{
-    const auto* volume = model::find_volume(pool, uuid);
-    if (!volume)
-        return fail(ErrorCode::NotFound, fmt::format("pool '{}' has no volume {}", pool.name, uuid.to_string()));
-    return volume;
-}
 
 bool stands_on(const model::Volume& volume, const Uuid& base)
 {
