@@ -1,6 +1,9 @@
 #pragma once
 
+#include <functional>
 #include <map>
+#include <optional>
+#include <utility>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -12,7 +15,9 @@
 #include "service/engine/engine_error.hpp"
 #include "service/engine/managed_pool.hpp"
 #include "service/engine/pool_creation.hpp"
+#include "service/engine/kernel_thin_status.hpp"
 #include "service/engine/snapshot_changes.hpp"
+#include "service/engine/thin_changes.hpp"
 #include "service/engine/summaries.hpp"
 #include "service/engine/volume_changes.hpp"
 #include "service/engine/volume_status.hpp"
@@ -85,6 +90,32 @@ public:
     // returns to its plain stack. Busy while chunks are still being merged back.
     Result<void> finish_snapshot_merge(std::string_view pool, std::string_view snapshot);
 
+    // A thin pool over new tmeta and tdata sub-volumes (engine::add_thin_pool); the metadata's
+    // superblock is zeroed first so dm-thin formats it.
+    Result<VolumeSummary> create_thin_pool(std::string_view pool, const ThinPoolRequest& request);
+    // A thin volume in an active thin pool (engine::add_thin): its create_thin and the next
+    // transaction id go to the pool with the precommitted metadata. Busy while the thin pool is
+    // inactive; Failed when the pool's transaction id is not the committed one.
+    Result<VolumeSummary> create_thin(std::string_view pool, std::string_view thin_pool, const std::string& name,
+                                      std::uint64_t virtual_size);
+    // A thin snapshot (engine::add_thin_snapshot): create_snap goes to the pool while the
+    // origin's device, if active, is suspended with its filesystem frozen.
+    Result<VolumeSummary> create_thin_snapshot(std::string_view pool, std::string_view origin, const std::string& name);
+
+    struct MetadataSnapHold {
+        std::uint64_t held_root = 0;
+        std::string metadata_device;  // the thin pool's metadata sub-volume, for thin_dump -m
+        std::uint64_t transaction_id = 0;
+    };
+    // reserve_metadata_snap on an active thin pool. Busy while one is held (release it first).
+    Result<MetadataSnapHold> reserve_metadata_snap(std::string_view pool, std::string_view thin_pool);
+    // NotFound when none is held.
+    Result<void> release_metadata_snap(std::string_view pool, std::string_view thin_pool);
+    // The kernel's view of a thin pool and of a thin volume; nullopt while inactive. Never wait
+    // for a mutation.
+    Result<std::optional<ThinPoolUsage>> thin_pool_usage(std::string_view pool, std::string_view thin_pool) const;
+    Result<std::optional<std::uint64_t>> thin_mapped_sectors(std::string_view pool, std::string_view thin) const;
+
 private:
     explicit Engine(kmod::KernelTargets targets) : targets_(std::move(targets)) {}
 
@@ -103,6 +134,13 @@ private:
     Result<void> change(std::string_view pool_name, Change&& change, Prepare&& prepare);
     template <class Change>
     Result<void> change(std::string_view pool_name, Change&& change);
+    // A change that also sends thin-pool messages (thin_changes.hpp): `decide` returns the
+    // ThinChange and the volume to keep suspended while the messages go, if any.
+    using ThinDecision = std::pair<ThinChange, std::optional<model::Uuid>>;
+    Result<void> change_thin(std::string_view pool_name,
+                             const std::function<Result<ThinDecision>(const model::Pool&)>& decide);
+    // The dm uuid of a volume, read under the view lock only (the *_usage readers).
+    Result<std::string> volume_dm_uuid(std::string_view pool, std::string_view volume) const;
 
     std::mutex targets_lock_;
     kmod::KernelTargets targets_;

@@ -58,4 +58,13 @@ Result<void> zero_snapshot_header(ManagedPool& pool, const model::Volume& volume
     return zero_runs(pool, {&snapshot->cow.front()}, snapshot->chunk_size);
 }
 
+Result<void> zero_thin_pool_superblock(ManagedPool& pool, const model::Volume& volume)
+{
+    const auto* thin_pool = std::get_if<model::ThinPoolLayout>(&volume.layout);
+    if (!thin_pool || thin_pool->meta.empty())
+        return {};
+    constexpr std::uint64_t superblock_bytes = 4096;
+    return zero_runs(pool, {&thin_pool->meta.front()}, superblock_bytes);
+}
+
 }  // namespace volumes::engine

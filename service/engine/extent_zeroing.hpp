@@ -16,4 +16,8 @@ Result<void> zero_raid1_metadata(ManagedPool& pool, const model::Volume& volume)
 // is new, while an old header would make dm-snapshot load an earlier snapshot's exceptions.
 Result<void> zero_snapshot_header(ManagedPool& pool, const model::Volume& volume);
 
+// The superblock of a new thin pool's metadata sub-volume: dm-thin formats metadata whose
+// superblock is all zeros, and would otherwise open an earlier pool's metadata.
+Result<void> zero_thin_pool_superblock(ManagedPool& pool, const model::Volume& volume);
+
 }  // namespace volumes::engine

@@ -4,10 +4,15 @@
 
 #include <fmt/core.h>
 
+#include "kmod/device_mapper.hpp"
+#include "kmod/messages/thin_pool_messages.hpp"
 #include "service/engine/error_translation.hpp"
+#include "service/engine/kernel_thin_status.hpp"
 #include "service/metadata/document.hpp"
 #include "service/metadata/pool_reader.hpp"
+#include "service/model/names.hpp"
 #include "service/model/pool_codec.hpp"
+#include "service/model/volume_lookup.hpp"
 
 namespace volumes::engine {
 
@@ -67,6 +72,89 @@ void rewrite_stale(std::vector<OpenMember>& members, const metadata::PoolMetadat
     }
 }
 
+// The thin pools whose transaction id the precommitted model advances. A precommitted
+// document whose thin-pool messages all went through (the kernel's transaction id is the new
+// one) is rolled forward, since the pool's own metadata already says what it describes.
+struct ThinAdvance {
+    model::Uuid pool_volume;
+    std::uint64_t committed_id = 0;
+    std::uint64_t precommitted_id = 0;
+    std::vector<std::uint32_t> new_thin_ids;  // in the precommitted model only
+};
+
+std::vector<ThinAdvance> thin_advances(const model::Pool& committed, const model::Pool& precommitted)
+{
+    std::vector<ThinAdvance> advances;
+    for (const auto& volume : precommitted.volumes) {
+        const auto* after = std::get_if<model::ThinPoolLayout>(&volume.layout);
+        const auto* before_volume = model::find_volume(committed, volume.uuid);
+        const auto* before = before_volume ? std::get_if<model::ThinPoolLayout>(&before_volume->layout) : nullptr;
+        if (!after || !before || after->transaction_id == before->transaction_id)
+            continue;
+        ThinAdvance advance{volume.uuid, before->transaction_id, after->transaction_id, {}};
+        for (const auto& thin_volume : precommitted.volumes) {
+            const auto* thin = std::get_if<model::ThinLayout>(&thin_volume.layout);
+            if (thin && thin->pool == volume.uuid && !model::find_volume(committed, thin_volume.uuid))
+                advance.new_thin_ids.push_back(thin->thin_id);
+        }
+        advances.push_back(std::move(advance));
+    }
+    return advances;
+}
+
+// Whether every advanced thin pool's kernel transaction id is the precommitted one; for the
+// others, the thin ids the interrupted change may have created are deleted (best effort),
+// so the rolled-back model and the pool's metadata agree again.
+bool thin_messages_went_through(const model::Pool& committed, const model::Pool& precommitted,
+                                std::vector<std::string>& problems)
+{
+    const auto advances = thin_advances(committed, precommitted);
+    if (advances.empty())
+        return false;
+    bool all = true;
+    for (const auto& advance : advances) {
+        const auto dm_uuid = model::dm_uuid(precommitted.uuid, advance.pool_volume);
+        auto usage = read_thin_pool_usage(dm_uuid);
+        if (usage && *usage && (*usage)->transaction_id == advance.precommitted_id)
+            continue;
+        all = false;
+        if (!usage || !*usage)
+            continue;
+        const auto device = kmod::DeviceId::by_uuid(dm_uuid);
+        for (const auto id : advance.new_thin_ids)
+            if (auto message = kmod::delete_thin_message(id))
+                (void)kmod::dm::message(device, *message);
+        problems.push_back(fmt::format("thin pool {}: an interrupted change left transaction id {} (committed {}); "
+                                       "its new thin ids were deleted",
+                                       advance.pool_volume.to_string(), (*usage)->transaction_id,
+                                       advance.committed_id));
+    }
+    return all;
+}
+
+// Makes the precommitted document every member's committed one.
+Result<void> roll_forward(std::vector<OpenMember>& members, const metadata::PendingCopy& pending)
+{
+    auto encoded = metadata::encode_document(pending.document);
+    if (!encoded)
+        return std::unexpected(from_metadata(encoded.error()));
+    for (auto& member : members) {
+        const bool holds = std::find(pending.members.begin(), pending.members.end(), member.area.label().member_uuid) !=
+                           pending.members.end();
+        metadata::Result<void> done;
+        if (!holds) {
+            done = member.area.drop_precommitted();
+            if (done)
+                done = member.area.write_precommitted(*encoded, pending.document.seq);
+        }
+        if (done)
+            done = member.area.commit();
+        if (!done)
+            return std::unexpected(from_metadata(done.error()));
+    }
+    return {};
+}
+
 }  // namespace
 
 Result<std::unique_ptr<ManagedPool>> assemble_pool(const devices::FoundPool& found)
@@ -80,8 +168,22 @@ Result<std::unique_ptr<ManagedPool>> assemble_pool(const devices::FoundPool& fou
     if (!read)
         return fail(from_metadata(read.error()).code,
                     fmt::format("pool {}: {}", found.pool_uuid.to_string(), read.error().message));
-    if (read->precommitted)
-        roll_back_precommitted(managed->members, managed->problems);
+    if (read->precommitted) {
+        auto committed_pool = model::decode_pool(read->committed.pool);
+        auto precommitted_pool = model::decode_pool(read->precommitted->document.pool);
+        if (committed_pool && precommitted_pool &&
+            thin_messages_went_through(*committed_pool, *precommitted_pool, managed->problems)) {
+            if (auto forward = roll_forward(managed->members, *read->precommitted); !forward)
+                return fail(forward.error().code, fmt::format("pool {}: rolling a thin pool change forward: {}",
+                                                              found.pool_uuid.to_string(), forward.error().message));
+            managed->problems.push_back("a thin pool change interrupted after its messages was rolled forward");
+            read->committed = read->precommitted->document;
+            for (auto& report : read->members)
+                report.stale = false;
+        } else {
+            roll_back_precommitted(managed->members, managed->problems);
+        }
+    }
     rewrite_stale(managed->members, *read, managed->problems);
     for (const auto& report : read->members)
         for (const auto& problem : report.problems)

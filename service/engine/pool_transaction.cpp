@@ -5,6 +5,7 @@
 #include "service/devices/udev_settle.hpp"
 #include "service/engine/error_translation.hpp"
 #include "service/engine/pool_metadata_commit.hpp"
+#include "service/engine/thin_messages_commit.hpp"
 #include "service/engine/required_features.hpp"
 #include "service/executor/live_state_reader.hpp"
 #include "service/executor/run_transaction.hpp"
@@ -45,7 +46,8 @@ executor::Result<executor::TransactionReport> run(const ManagedPool& pool, const
 
 }  // namespace
 
-Result<void> apply_pool_change(ManagedPool& pool, const model::Pool& next, kmod::KernelTargets& targets)
+Result<void> apply_pool_change(ManagedPool& pool, const model::Pool& next, kmod::KernelTargets& targets,
+                               const ThinPoolSideChange* thin)
 {
     if (auto checked = model::check_pool(next); !checked)
         return fail(ErrorCode::Failed, "the engine built an inconsistent pool: " + checked.error().message);
@@ -54,7 +56,17 @@ Result<void> apply_pool_change(ManagedPool& pool, const model::Pool& next, kmod:
     auto document = metadata::encode_document({pool.seq + 1, next.uuid, model::encode_pool(next)});
     if (!document)
         return std::unexpected(from_metadata(document.error()));
-    PoolMetadataCommit metadata(pool.members, std::move(*document), pool.seq + 1);
+    PoolMetadataCommit pool_metadata(pool.members, std::move(*document), pool.seq + 1);
+    std::optional<ThinMessagesCommit> thin_metadata;
+    if (thin) {
+        std::optional<std::string> quiesced;
+        if (thin->quiesced)
+            quiesced = model::dm_uuid(next.uuid, *thin->quiesced);
+        thin_metadata.emplace(pool_metadata, model::dm_uuid(next.uuid, thin->thin_pool), thin->messages, thin->undo,
+                              std::move(quiesced));
+    }
+    executor::MetadataCommit& metadata =
+        thin_metadata ? static_cast<executor::MetadataCommit&>(*thin_metadata) : pool_metadata;
     auto ran = run(pool, next, metadata);
     if (!ran && ran.error().code == executor::ErrorCode::Busy) {
         // udev probes a device after each change, holding it open for a moment; the planner
@@ -63,7 +75,7 @@ Result<void> apply_pool_change(ManagedPool& pool, const model::Pool& next, kmod:
         ran = run(pool, next, metadata);
     }
     std::lock_guard view(pool.view_lock);
-    for (const auto& stale : metadata.stale())
+    for (const auto& stale : pool_metadata.stale())
         pool.problems.push_back(fmt::format("{}: holds an older document after a failed commit", stale));
     // A failure after the commit still leaves `next` as the truth on disk.
     if (ran || ran.error().committed) {

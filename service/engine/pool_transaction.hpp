@@ -1,5 +1,9 @@
 #pragma once
 
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "kmod/kernel_targets.hpp"
 #include "service/engine/engine_error.hpp"
 #include "service/engine/managed_pool.hpp"
@@ -11,7 +15,17 @@ namespace volumes::engine {
 // transaction (service/executor/run_transaction.hpp). Refused, with nothing changed, when the
 // model breaks a rule, the pool misses a member, or the kernel lacks a feature it needs. On
 // success, or on a failure after the commit, the pool's model becomes `next`.
-Result<void> apply_pool_change(ManagedPool& pool, const model::Pool& next, kmod::KernelTargets& targets);
+//
+// With `thin`, the change also sends thin-pool messages once the precommitted document is
+// written (thin_messages_commit.hpp).
+struct ThinPoolSideChange {
+    model::Uuid thin_pool;                  // the thin pool volume the messages go to
+    std::vector<std::string> messages;
+    std::vector<std::string> undo;          // sent, best effort, when the transaction reverts
+    std::optional<model::Uuid> quiesced;    // a volume whose device is suspended while they go
+};
+Result<void> apply_pool_change(ManagedPool& pool, const model::Pool& next, kmod::KernelTargets& targets,
+                               const ThinPoolSideChange* thin = nullptr);
 
 // Brings the pool's dm devices to its committed model without writing metadata: start-up
 // reconciliation, after assemble_pool has settled which document is committed. Devices of
