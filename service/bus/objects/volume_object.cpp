@@ -4,6 +4,8 @@
 #include "service/bus/objects/changed_properties.hpp"
 #include "volumes/Raid1_adaptor.h"
 #include "volumes/Snapshot_adaptor.h"
+#include "volumes/ThinPool_adaptor.h"
+#include "volumes/Thin_adaptor.h"
 #include "volumes/TrackedImage_adaptor.h"
 #include "volumes/Volume_adaptor.h"
 
@@ -13,6 +15,8 @@ using VolumeAdaptor = org::example::Volumes::Volume_adaptor;
 using Raid1Adaptor = org::example::Volumes::Raid1_adaptor;
 using TrackedImageAdaptor = org::example::Volumes::TrackedImage_adaptor;
 using SnapshotAdaptor = org::example::Volumes::Snapshot_adaptor;
+using ThinPoolAdaptor = org::example::Volumes::ThinPool_adaptor;
+using ThinAdaptor = org::example::Volumes::Thin_adaptor;
 
 namespace {
 
@@ -156,6 +160,58 @@ private:
     MethodCalls& calls_;
 };
 
+class VolumeObject::ThinPoolInterface final : public ThinPoolAdaptor {
+public:
+    ThinPoolInterface(sdbus::IObject& object, const VolumeState& state, MethodCalls& calls)
+        : ThinPoolAdaptor(object), object_(object), state_(state), calls_(calls)
+    {
+    }
+
+private:
+    void CreateThin(sdbus::Result<sdbus::ObjectPath>&& result, std::string name, uint64_t virtual_size,
+                    std::map<std::string, sdbus::Variant> options) override
+    {
+        calls_.create_thin(current_call(object_, std::move(options)), ref(state_), std::move(name), virtual_size,
+                           std::move(result));
+    }
+    void ReserveMetadataSnap(sdbus::Result<uint64_t, std::string, uint64_t>&& result,
+                             std::map<std::string, sdbus::Variant> options) override
+    {
+        calls_.reserve_metadata_snap(current_call(object_, std::move(options)), ref(state_), std::move(result));
+    }
+    void ReleaseMetadataSnap(sdbus::Result<>&& result, std::map<std::string, sdbus::Variant> options) override
+    {
+        calls_.release_metadata_snap(current_call(object_, std::move(options)), ref(state_), std::move(result));
+    }
+
+    uint64_t TransactionId() override { return state_.thin_pool->transaction_id; }
+    uint64_t DataUsed() override { return state_.thin_pool->data_used; }
+    uint64_t DataSize() override { return state_.thin_pool->data_size; }
+    uint64_t MetadataUsed() override { return state_.thin_pool->metadata_used; }
+    uint64_t MetadataSize() override { return state_.thin_pool->metadata_size; }
+    std::string Mode() override { return state_.thin_pool->mode; }
+    bool BelowLowWater() override { return state_.thin_pool->below_low_water; }
+    bool NeedsCheck() override { return state_.thin_pool->needs_check; }
+    uint64_t HeldMetadataRoot() override { return state_.thin_pool->held_metadata_root; }
+    std::string MetadataDevice() override { return state_.thin_pool->metadata_device; }
+
+    sdbus::IObject& object_;
+    const VolumeState& state_;
+    MethodCalls& calls_;
+};
+
+class VolumeObject::ThinInterface final : public ThinAdaptor {
+public:
+    ThinInterface(sdbus::IObject& object, const VolumeState& state) : ThinAdaptor(object), state_(state) {}
+
+private:
+    sdbus::ObjectPath ThinPool() override { return volume_or_none(state_.pool, state_.thin->thin_pool); }
+    uint32_t ThinId() override { return state_.thin->thin_id; }
+    uint64_t MappedSectors() override { return state_.thin->mapped_sectors; }
+
+    const VolumeState& state_;
+};
+
 VolumeObject::VolumeObject(sdbus::IConnection& connection, VolumeState state, MethodCalls& calls)
     : state_(std::move(state)), object_(sdbus::createObject(connection, volume_path(state_.pool, state_.name)))
 {
@@ -166,6 +222,10 @@ VolumeObject::VolumeObject(sdbus::IConnection& connection, VolumeState state, Me
         tracked_image_ = std::make_unique<TrackedImageInterface>(*object_, state_, calls);
     if (state_.snapshot)
         snapshot_ = std::make_unique<SnapshotInterface>(*object_, state_, calls);
+    if (state_.thin_pool)
+        thin_pool_ = std::make_unique<ThinPoolInterface>(*object_, state_, calls);
+    if (state_.thin)
+        thin_ = std::make_unique<ThinInterface>(*object_, state_);
     object_->finishRegistration();
     object_->emitInterfacesAddedSignal();
 }
@@ -192,7 +252,8 @@ bool VolumeObject::exports_same_interfaces(const VolumeState& state) const
 {
     return state.raid1.has_value() == state_.raid1.has_value() &&
            state.tracked_image.has_value() == state_.tracked_image.has_value() &&
-           state.snapshot.has_value() == state_.snapshot.has_value();
+           state.snapshot.has_value() == state_.snapshot.has_value() &&
+           state.thin_pool.has_value() == state_.thin_pool.has_value() && state.thin.has_value() == state_.thin.has_value();
 }
 
 void VolumeObject::update(const VolumeState& state)
@@ -235,6 +296,28 @@ void VolumeObject::update(const VolumeState& state)
         snapshot.compare(state_.snapshot->merge_state, state.snapshot->merge_state, "MergeState");
     }
 
+    ChangedProperties thin_pool(ThinPoolAdaptor::INTERFACE_NAME);
+    if (state_.thin_pool && state.thin_pool) {
+        const auto& before = *state_.thin_pool;
+        const auto& after = *state.thin_pool;
+        thin_pool.compare(before.transaction_id, after.transaction_id, "TransactionId");
+        thin_pool.compare(before.data_used, after.data_used, "DataUsed");
+        thin_pool.compare(before.data_size, after.data_size, "DataSize");
+        thin_pool.compare(before.metadata_used, after.metadata_used, "MetadataUsed");
+        thin_pool.compare(before.metadata_size, after.metadata_size, "MetadataSize");
+        thin_pool.compare(before.mode, after.mode, "Mode");
+        thin_pool.compare(before.below_low_water, after.below_low_water, "BelowLowWater");
+        thin_pool.compare(before.needs_check, after.needs_check, "NeedsCheck");
+        thin_pool.compare(before.held_metadata_root, after.held_metadata_root, "HeldMetadataRoot");
+        thin_pool.compare(before.metadata_device, after.metadata_device, "MetadataDevice");
+    }
+    ChangedProperties thin(ThinAdaptor::INTERFACE_NAME);
+    if (state_.thin && state.thin) {
+        thin.compare(state_.thin->thin_pool, state.thin->thin_pool, "ThinPool");
+        thin.compare(state_.thin->thin_id, state.thin->thin_id, "ThinId");
+        thin.compare(state_.thin->mapped_sectors, state.thin->mapped_sectors, "MappedSectors");
+    }
+
     state_ = state;
     volume.emit(*object_);
     if (raid1_) {
@@ -248,6 +331,10 @@ void VolumeObject::update(const VolumeState& state)
         tracked.emit(*object_);
     if (snapshot_)
         snapshot.emit(*object_);
+    if (thin_pool_)
+        thin_pool.emit(*object_);
+    if (thin_)
+        thin.emit(*object_);
 }
 
 void VolumeObject::emit_merge_completed(const std::string& origin, bool success, const std::string& message)

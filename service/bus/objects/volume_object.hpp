@@ -10,7 +10,7 @@
 namespace volumes::bus {
 
 // /org/example/Volumes/volumes/<pool>/<volume>: org.example.Volumes.Volume, plus the
-// interface of its kind (Raid1, TrackedImage or Snapshot). The set of interfaces is fixed for the
+// interface of its kind (Raid1, TrackedImage, Snapshot, ThinPool or Thin). The set of interfaces is fixed for the
 // object's life: when a volume's kind changes, the tree replaces the object.
 class VolumeObject {
 public:
@@ -37,6 +37,8 @@ private:
     class Raid1Interface;
     class TrackedImageInterface;
     class SnapshotInterface;
+    class ThinPoolInterface;
+    class ThinInterface;
 
     VolumeState state_;
     bool withdrawn_ = false;
@@ -45,6 +47,8 @@ private:
     std::unique_ptr<Raid1Interface> raid1_;
     std::unique_ptr<TrackedImageInterface> tracked_image_;
     std::unique_ptr<SnapshotInterface> snapshot_;
+    std::unique_ptr<ThinPoolInterface> thin_pool_;
+    std::unique_ptr<ThinInterface> thin_;
 };
 
 }  // namespace volumes::bus

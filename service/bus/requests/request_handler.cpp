@@ -28,16 +28,10 @@ std::function<void(const sdbus::Error&)> fail_with(const std::shared_ptr<sdbus::
     return [reply](const sdbus::Error& error) { reply->returnError(error); };
 }
 
-logging::Fields fields_of(const std::string& pool, const std::string& volume, const std::string& operation)
+// Views of the arguments: each must outlive the Fields (a literal, or a string the caller keeps).
+logging::Fields fields_of(std::string_view pool, std::string_view volume, std::string_view operation)
 {
     return logging::Fields{pool, volume, operation};
-}
-
-engine::Result<void> check_name(const std::string& name)
-{
-    if (auto checked = model::check_volume_name(name); !checked)
-        return engine::fail(engine::ErrorCode::InvalidArgument, checked.error().message);
-    return {};
 }
 
 // An active raid1 whose kernel status says it is still syncing: a "raid1-sync" job follows it.
@@ -167,7 +161,7 @@ void RequestHandler::export_all()
 void RequestHandler::refresh_snapshots()
 {
     for (const auto& pool : tree_->pools_with([](const VolumeState& volume) {
-             return volume.snapshot && (volume.active || is_merging(volume));
+             return (volume.snapshot && (volume.active || is_merging(volume))) || ((volume.thin_pool || volume.thin) && volume.active);
          })) {
         // One read per pool at a time, however long a change keeps its worker.
         if (!refreshing_.insert(pool).second)
@@ -176,12 +170,33 @@ void RequestHandler::refresh_snapshots()
             auto snapshot = read_pool(engine_, pool);
             loop_.post([this, pool, snapshot = std::move(snapshot)] {
                 refreshing_.erase(pool);
-                if (snapshot && tree_->has_pool(pool))
-                    tree_->apply(*snapshot);
+                if (!snapshot || !tree_->has_pool(pool))
+                    return;
+                log_thin_pool_changes(*snapshot);
+                tree_->apply(*snapshot);
             });
         });
     }
     loop_.after(kSnapshotRefreshInterval, [this] { refresh_snapshots(); });
+}
+
+void RequestHandler::log_thin_pool_changes(const PoolSnapshot& snapshot) const
+{
+    for (const auto& volume : snapshot.volumes) {
+        const auto* shown = tree_->volume(volume.pool, volume.name);
+        if (!volume.thin_pool || !shown || !shown->thin_pool || !volume.active)
+            continue;
+        const auto& before = *shown->thin_pool;
+        const auto& after = *volume.thin_pool;
+        const auto fields = fields_of(volume.pool, volume.name, "thin-pool");
+        if (after.mode != before.mode && !before.mode.empty())
+            logging::write(after.mode == "rw" ? logging::Level::Notice : logging::Level::Warning, fields,
+                           fmt::format("thin pool mode {} -> {} ({} of {} data bytes used)", before.mode, after.mode,
+                                       after.data_used, after.data_size));
+        if (after.below_low_water && !before.below_low_water)
+            logging::warning(fields, "free data space at or below the low-water mark: {} of {} bytes used",
+                             after.data_used, after.data_size);
+    }
 }
 
 void RequestHandler::follow_merges(const std::string& pool, uid_t uid)
@@ -406,39 +421,23 @@ void RequestHandler::merge_tracked_image(CallContext call, VolumeRef image, sdbu
     });
 }
 
-template <class... Results>
-void RequestHandler::not_implemented(const CallContext& call, const char* action, const Target& target,
-                                     std::function<engine::Result<void>()> validate, sdbus::Result<Results...> result)
-{
-    auto reply = share(std::move(result));
-    authorize(call, action, target, fail_with(reply), [this, reply, target, validate](uid_t) {
-        if (auto valid = validate(); !valid)
-            return reply->returnError(to_bus_error(valid.error()));
-        reply->returnError(to_bus_error(
-            {engine::ErrorCode::NotSupported,
-             fmt::format("{} is not implemented in volumesd {} yet; nothing was changed", target.operation, version_)}));
-    });
-}
-
 void RequestHandler::create_thin_pool(CallContext call, std::string pool, std::string name, std::uint64_t data_size,
                                       std::uint64_t metadata_size, sdbus::Result<sdbus::ObjectPath> result)
 {
-    auto options = call.options;
-    not_implemented(call, action::manage, {pool, name, "CreateThinPool"},
-                    [options, name, data_size, metadata_size]() -> engine::Result<void> {
-                        OptionReader reader(options);
-                        reader.uint64("block_size");
-                        reader.uint64("low_water_mark");
-                        reader.boolean("error_if_no_space");
-                        if (auto finished = reader.finish(); !finished)
-                            return finished;
-                        if (auto named = check_name(name); !named)
-                            return named;
-                        if (auto checked = check_size("a thin pool's data size", data_size); !checked)
-                            return checked;
-                        return check_size("a thin pool's metadata size", metadata_size);
-                    },
-                    std::move(result));
+    auto reply = share(std::move(result));
+    Target target{pool, name, "CreateThinPool"};
+    authorize(call, action::manage, target, fail_with(reply), [=, this](uid_t) {
+        auto request = parse_create_thin_pool(name, data_size, metadata_size, call.options);
+        if (!request)
+            return reply->returnError(to_bus_error(request.error()));
+        mutate<engine::VolumeSummary>(
+            pool, target, [this, pool, request = *request] { return engine_.create_thin_pool(pool, request); },
+            [reply, pool](const engine::Result<engine::VolumeSummary>& created) {
+                if (!created)
+                    return reply->returnError(to_bus_error(created.error()));
+                reply->returnResults(sdbus::ObjectPath(volume_path(pool, created->name)));
+            });
+    });
 }
 
 void RequestHandler::create_snapshot(CallContext call, VolumeRef volume, std::string name, std::uint64_t cow_size,
@@ -509,31 +508,61 @@ void RequestHandler::merge_snapshot(CallContext call, VolumeRef snapshot,
 void RequestHandler::create_thin(CallContext call, VolumeRef thin_pool, std::string name, std::uint64_t virtual_size,
                                  sdbus::Result<sdbus::ObjectPath> result)
 {
-    auto options = call.options;
-    not_implemented(call, action::manage, {thin_pool.pool, thin_pool.volume, "CreateThin"},
-                    [options, name, virtual_size]() -> engine::Result<void> {
-                        if (auto parsed = parse_no_options(options); !parsed)
-                            return parsed;
-                        if (auto named = check_name(name); !named)
-                            return named;
-                        return check_size("a thin volume's virtual size", virtual_size);
-                    },
-                    std::move(result));
+    auto reply = share(std::move(result));
+    Target target{thin_pool.pool, thin_pool.volume, "CreateThin"};
+    authorize(call, action::manage, target, fail_with(reply), [=, this](uid_t) {
+        if (auto parsed = parse_no_options(call.options); !parsed)
+            return reply->returnError(to_bus_error(parsed.error()));
+        if (auto checked = check_size("a thin volume's virtual size", virtual_size); !checked)
+            return reply->returnError(to_bus_error(checked.error()));
+        mutate<engine::VolumeSummary>(
+            thin_pool.pool, target,
+            [this, thin_pool, name, virtual_size] {
+                return engine_.create_thin(thin_pool.pool, thin_pool.volume, name, virtual_size);
+            },
+            [reply, thin_pool](const engine::Result<engine::VolumeSummary>& created) {
+                if (!created)
+                    return reply->returnError(to_bus_error(created.error()));
+                reply->returnResults(sdbus::ObjectPath(volume_path(thin_pool.pool, created->name)));
+            });
+    });
 }
 
 void RequestHandler::reserve_metadata_snap(CallContext call, VolumeRef thin_pool,
                                            sdbus::Result<std::uint64_t, std::string, std::uint64_t> result)
 {
-    auto options = call.options;
-    not_implemented(call, action::reserve_metadata_snap, {thin_pool.pool, thin_pool.volume, "ReserveMetadataSnap"},
-                    [options] { return parse_no_options(options); }, std::move(result));
+    auto reply = share(std::move(result));
+    Target target{thin_pool.pool, thin_pool.volume, "ReserveMetadataSnap"};
+    authorize(call, action::reserve_metadata_snap, target, fail_with(reply), [=, this](uid_t) {
+        if (auto parsed = parse_no_options(call.options); !parsed)
+            return reply->returnError(to_bus_error(parsed.error()));
+        mutate<engine::Engine::MetadataSnapHold>(
+            thin_pool.pool, target,
+            [this, thin_pool] { return engine_.reserve_metadata_snap(thin_pool.pool, thin_pool.volume); },
+            [reply](const engine::Result<engine::Engine::MetadataSnapHold>& held) {
+                if (!held)
+                    return reply->returnError(to_bus_error(held.error()));
+                reply->returnResults(held->held_root, held->metadata_device, held->transaction_id);
+            });
+    });
 }
 
 void RequestHandler::release_metadata_snap(CallContext call, VolumeRef thin_pool, sdbus::Result<> result)
 {
-    auto options = call.options;
-    not_implemented(call, action::reserve_metadata_snap, {thin_pool.pool, thin_pool.volume, "ReleaseMetadataSnap"},
-                    [options] { return parse_no_options(options); }, std::move(result));
+    auto reply = share(std::move(result));
+    Target target{thin_pool.pool, thin_pool.volume, "ReleaseMetadataSnap"};
+    authorize(call, action::reserve_metadata_snap, target, fail_with(reply), [=, this](uid_t) {
+        if (auto parsed = parse_no_options(call.options); !parsed)
+            return reply->returnError(to_bus_error(parsed.error()));
+        mutate<void>(
+            thin_pool.pool, target,
+            [this, thin_pool] { return engine_.release_metadata_snap(thin_pool.pool, thin_pool.volume); },
+            [reply](const engine::Result<void>& released) {
+                if (!released)
+                    return reply->returnError(to_bus_error(released.error()));
+                reply->returnResults();
+            });
+    });
 }
 
 void RequestHandler::cancel_job(CallContext call, std::uint64_t job, sdbus::Result<> result)

@@ -91,13 +91,13 @@ private:
     std::optional<std::string> start_merge_job(const std::string& pool, const std::string& snapshot, uid_t uid);
     // A merge job for every snapshot of the pool's current objects that merges without one.
     void follow_merges(const std::string& pool, uid_t uid);
-    // Re-reads, on their workers, the pools that have active snapshots, so UsedSectors and
-    // Invalid follow the kernel (a COW fills without any call); then again after an interval.
+    // Re-reads, on their workers, the pools that have active snapshots or thin volumes, so
+    // UsedSectors, Invalid, the thin pool's usage and mode follow the kernel (a COW or a
+    // thin pool fills without any call); then again after an interval.
     void refresh_snapshots();
-
-    template <class... Results>
-    void not_implemented(const CallContext& call, const char* action, const Target& target,
-                         std::function<engine::Result<void>()> validate, sdbus::Result<Results...> result);
+    // Logs a thin pool's mode change and its crossing of the low-water mark, from the
+    // objects' state to `snapshot`'s.
+    void log_thin_pool_changes(const PoolSnapshot& snapshot) const;
 
     engine::Engine& engine_;
     BusLoop& loop_;

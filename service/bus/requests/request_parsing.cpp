@@ -100,7 +100,29 @@ engine::Result<engine::SnapshotRequest> parse_create_snapshot(std::string name, 
     request.chunk_size = reader.uint32("chunk_size").value_or(engine::kDefaultChunkSize);
     if (auto finished = reader.finish(); !finished)
         return std::unexpected(finished.error());
-    if (auto checked = check_size("a snapshot's COW size", cow_size); !checked)
+    // 0 is a thin snapshot's; the engine decides what the origin allows.
+    if (cow_size != 0)
+        if (auto checked = check_size("a snapshot's COW size", cow_size); !checked)
+            return std::unexpected(checked.error());
+    return request;
+}
+
+engine::Result<engine::ThinPoolRequest> parse_create_thin_pool(std::string name, std::uint64_t data_size,
+                                                               std::uint64_t metadata_size, const Options& options)
+{
+    OptionReader reader(options);
+    engine::ThinPoolRequest request;
+    request.name = std::move(name);
+    request.data_size = data_size;
+    request.metadata_size = metadata_size;
+    request.block_size = reader.uint32("block_size").value_or(engine::kDefaultThinBlockSize);
+    request.low_water_blocks = reader.uint64("low_water_mark").value_or(0);
+    request.error_if_no_space = reader.boolean("error_if_no_space").value_or(false);
+    if (auto finished = reader.finish(); !finished)
+        return std::unexpected(finished.error());
+    if (auto checked = check_size("a thin pool's data size", data_size); !checked)
+        return std::unexpected(checked.error());
+    if (auto checked = check_size("a thin pool's metadata size", metadata_size); !checked)
         return std::unexpected(checked.error());
     return request;
 }

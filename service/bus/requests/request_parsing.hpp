@@ -9,6 +9,7 @@
 #include "service/engine/engine_error.hpp"
 #include "service/engine/pool_creation.hpp"
 #include "service/engine/snapshot_changes.hpp"
+#include "service/engine/thin_changes.hpp"
 #include "service/engine/volume_changes.hpp"
 
 // Method arguments and options turned into engine requests. What only the arguments can tell
@@ -36,6 +37,10 @@ engine::Result<engine::SplitTrackRequest> parse_split_track(const Options& optio
 // The option "chunk_size" (u or t); the engine checks its value.
 engine::Result<engine::SnapshotRequest> parse_create_snapshot(std::string name, std::uint64_t cow_size,
                                                               const Options& options);
+
+// The options "block_size" (u or t), "low_water_mark" (t) and "error_if_no_space" (b).
+engine::Result<engine::ThinPoolRequest> parse_create_thin_pool(std::string name, std::uint64_t data_size,
+                                                               std::uint64_t metadata_size, const Options& options);
 
 // Methods whose only option is "auth.no_user_interaction".
 engine::Result<void> parse_no_options(const Options& options);

@@ -75,6 +75,28 @@ struct SnapshotState {
     bool operator==(const SnapshotState&) const = default;
 };
 
+// A thin pool as its no-flush status shows it; zero counts and Mode "" while inactive.
+struct ThinPoolState {
+    std::uint64_t transaction_id = 0;
+    std::uint64_t data_used = 0;  // bytes
+    std::uint64_t data_size = 0;
+    std::uint64_t metadata_used = 0;
+    std::uint64_t metadata_size = 0;
+    std::string mode;
+    bool below_low_water = false;
+    bool needs_check = false;
+    std::uint64_t held_metadata_root = 0;  // 0 when none is held
+    std::string metadata_device;
+    bool operator==(const ThinPoolState&) const = default;
+};
+
+struct ThinState {
+    std::string thin_pool;  // volume name
+    std::uint32_t thin_id = 0;
+    std::uint64_t mapped_sectors = 0;
+    bool operator==(const ThinState&) const = default;
+};
+
 struct VolumeState {
     std::string pool;
     std::string name;
@@ -89,6 +111,8 @@ struct VolumeState {
     std::optional<Raid1State> raid1;
     std::optional<TrackedImageState> tracked_image;
     std::optional<SnapshotState> snapshot;
+    std::optional<ThinPoolState> thin_pool;
+    std::optional<ThinState> thin;
     bool operator==(const VolumeState&) const = default;
 };
 

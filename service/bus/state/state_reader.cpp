@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "service/model/names.hpp"
 #include "service/model/volume_lookup.hpp"
 
 namespace volumes::bus {
@@ -55,6 +56,28 @@ const char* merge_state_word(model::SnapshotMergeState state)
 }
 
 }  // namespace
+
+ThinPoolState thin_pool_state(const model::Pool& pool, const model::Volume& volume, const model::ThinPoolLayout& layout,
+                              const engine::Result<std::optional<engine::ThinPoolUsage>>& usage)
+{
+    ThinPoolState state;
+    state.transaction_id = layout.transaction_id;
+    state.metadata_device = "/dev/mapper/" + model::dm_name(pool.name, volume.name, model::role::tmeta);
+    if (usage && *usage) {
+        const auto& kernel = **usage;
+        constexpr std::uint64_t metadata_block = 4096;
+        state.transaction_id = kernel.transaction_id;
+        state.data_used = kernel.data_used_blocks * layout.block_size;
+        state.data_size = kernel.data_total_blocks * layout.block_size;
+        state.metadata_used = kernel.metadata_used_blocks * metadata_block;
+        state.metadata_size = kernel.metadata_total_blocks * metadata_block;
+        state.mode = kernel.mode;
+        state.below_low_water = kernel.data_total_blocks - kernel.data_used_blocks <= layout.low_water_blocks;
+        state.needs_check = kernel.needs_check;
+        state.held_metadata_root = kernel.held_root.value_or(0);
+    }
+    return state;
+}
 
 SnapshotState snapshot_state(const model::SnapshotLayout& layout,
                              const engine::Result<std::optional<engine::SnapshotUsage>>& usage)
@@ -145,6 +168,13 @@ engine::Result<PoolSnapshot> read_pool(const engine::Engine& engine, std::string
         if (const auto* tracked = std::get_if<model::TrackedImageLayout>(&volume.layout)) {
             state.tracked_image = TrackedImageState{volume_name(*pool, tracked->array), tracked->slot};
             state.origin = state.tracked_image->array;
+        }
+        if (const auto* thin_pool_layout = std::get_if<model::ThinPoolLayout>(&volume.layout))
+            state.thin_pool = thin_pool_state(*pool, volume, *thin_pool_layout, engine.thin_pool_usage(pool_name, volume.name));
+        if (const auto* thin_layout = std::get_if<model::ThinLayout>(&volume.layout)) {
+            auto mapped = engine.thin_mapped_sectors(pool_name, volume.name);
+            state.thin = ThinState{volume_name(*pool, thin_layout->pool), thin_layout->thin_id,
+                                   mapped && *mapped ? **mapped : 0};
         }
         if (const auto* snapshot_layout = std::get_if<model::SnapshotLayout>(&volume.layout)) {
             state.origin = volume_name(*pool, snapshot_layout->origin);

@@ -22,6 +22,10 @@ Raid1State raid1_state(const model::Pool& pool, const model::Raid1Layout& layout
 RaidSyncState raid_sync_state(const engine::RaidSync& status);
 // The snapshot part of a volume from its model and its COW usage (zero counts when unknown);
 // "Merge failed" from the kernel shows as merge state "failed".
+// The thin pool part of a volume: transaction id, usage in bytes, mode and held root from its
+// status, the committed transaction id while it is inactive.
+ThinPoolState thin_pool_state(const model::Pool& pool, const model::Volume& volume, const model::ThinPoolLayout& layout,
+                              const engine::Result<std::optional<engine::ThinPoolUsage>>& usage);
 SnapshotState snapshot_state(const model::SnapshotLayout& layout,
                              const engine::Result<std::optional<engine::SnapshotUsage>>& usage);
 
