@@ -25,6 +25,9 @@ TEST_F(BusBadInput, VolumeMethodRefusalsChangeNothing)
     auto snapshot = [&](const std::string& name, const Options& options = {}) {
         return Call{linear, volume_interface, "CreateSnapshot", CallArguments().s(name).t(four).options(options).words()};
     };
+    auto snapshot_with_cow = [&](const std::string& name, std::uint64_t cow) {
+        return Call{linear, volume_interface, "CreateSnapshot", CallArguments().s(name).t(cow).options().words()};
+    };
     auto split_track_call = [&](const Options& options) { return options_call(mirror, raid1_interface, "SplitTrack", options); };
 
     expect_refused_unchanged({
@@ -57,12 +60,19 @@ TEST_F(BusBadInput, VolumeMethodRefusalsChangeNothing)
         {"images of the wrong type", create_volume_call(pool, "v", four, {raid1, {"images", "s", "2"}}), "InvalidArgument"},
         {"an unknown option", create_volume_call(pool, "v", four, unknown_option), "InvalidArgument"},
 
-        // Thin pools this volumesd does not make yet: the arguments are checked first.
         {"thin pool with an empty name", thin_pool("", 16 * mib, 4 * mib), "InvalidArgument"},
         {"thin pool with data_size 0", thin_pool("tp", 0, 4 * mib), "InvalidArgument"},
         {"thin pool with metadata_size 0", thin_pool("tp", 16 * mib, 0), "InvalidArgument"},
         {"thin pool with an unknown option", thin_pool("tp", 16 * mib, 4 * mib, unknown_option), "InvalidArgument"},
-        {"a valid thin pool", thin_pool("tp", 16 * mib, 4 * mib), "NotSupported"},
+        {"thin pool with a taken name", thin_pool("lin", 16 * mib, 4 * mib), "AlreadyExists"},
+        {"thin pool with metadata_size 1 MiB", thin_pool("tp", 16 * mib, mib), "InvalidArgument"},
+        {"thin pool with metadata_size 17 GiB", thin_pool("tp", 16 * mib, 17 * 1024 * mib), "InvalidArgument"},
+        {"thin pool with block_size 96 KiB", thin_pool("tp", 16 * mib, 4 * mib, {{"block_size", "u", "98304"}}),
+         "InvalidArgument"},
+        {"thin pool with block_size of the wrong type", thin_pool("tp", 16 * mib, 4 * mib, {{"block_size", "s", "65536"}}),
+         "InvalidArgument"},
+        {"thin pool of 1 TiB", thin_pool("tp", 1024 * 1024 * mib, 4 * mib), "NoSpace"},
+        {"thin snapshot size of a linear volume", snapshot_with_cow("snap", 0), "InvalidArgument"},
 
         {"snapshot with an empty name", snapshot(""), "InvalidArgument"},
         {"snapshot with a taken name", snapshot("mir"), "AlreadyExists"},
@@ -71,9 +81,6 @@ TEST_F(BusBadInput, VolumeMethodRefusalsChangeNothing)
         {"snapshot with chunk_size 1 MiB", snapshot("snap", {{"chunk_size", "u", "1048576"}}), "InvalidArgument"},
         {"snapshot with chunk_size of the wrong type", snapshot("snap", {{"chunk_size", "s", "4096"}}), "InvalidArgument"},
         {"snapshot with an unknown option", snapshot("snap", unknown_option), "InvalidArgument"},
-        {"snapshot with cow_size 0",
-         Call{linear, volume_interface, "CreateSnapshot", CallArguments().s("snap").t(0).options().words()},
-         "InvalidArgument"},
         {"snapshot with a COW of 1 TiB",
          Call{linear, volume_interface, "CreateSnapshot", CallArguments().s("snap").t(1024 * 1024 * mib).options().words()},
          "NoSpace"},
