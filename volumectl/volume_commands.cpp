@@ -1,4 +1,8 @@
+#include <algorithm>
+#include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include <fmt/core.h>
 
@@ -13,6 +17,18 @@ namespace volumectl {
 namespace vc = volumes::client;
 
 namespace {
+
+// The number a job's path ends in: later jobs have larger ones.
+std::uint64_t job_sequence(const std::string& path)
+{
+    const auto slash = path.rfind('/');
+    try {
+        return std::stoull(path.substr(slash + 1));
+    } catch (const std::exception&) {
+        return 0;
+    }
+}
+
 
 struct CreatePoolArgs {
     std::string name;
@@ -67,10 +83,20 @@ Output create(Session& session, const CreateArgs& args)
     Output out;
     out.json["jobs"] = nlohmann::json::array();
     if (args.wait) {
+        // A small array can finish its sync before this looks: then its newest job (finished)
+        // is the one to report.
         std::vector<std::string> jobs;
-        for (const auto& job : session.client().jobs())
-            if (!job.finished && std::find(job.objects.begin(), job.objects.end(), path) != job.objects.end())
+        std::optional<vc::JobInfo> newest;
+        for (const auto& job : session.client().jobs()) {
+            if (std::find(job.objects.begin(), job.objects.end(), path) == job.objects.end())
+                continue;
+            if (!job.finished)
                 jobs.push_back(job.path);
+            if (!newest || job_sequence(job.path) > job_sequence(newest->path))
+                newest = job;
+        }
+        if (jobs.empty() && newest)
+            jobs.push_back(newest->path);
         out = wait_for_jobs(session, jobs);
     }
     const auto volume = session.client().volume_at(path);
