@@ -1,13 +1,11 @@
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdlib>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "engine_start.hpp"
+#include "fault_child.hpp"
 #include "kmod/device_mapper.hpp"
 #include "kmod/status/raid_status.hpp"
 #include "live_table_checks.hpp"
@@ -33,30 +31,11 @@ constexpr std::uint64_t array_bytes = 16 * mib;
 // minus its exit status.
 int split_in_child_killed_at(std::string_view point)
 {
-    const pid_t child = ::fork();
-    if (child < 0)
-        throw std::runtime_error("fork failed");
-    if (child == 0) {
-        auto engine = Engine::start();
-        if (!engine)
-            ::_exit(2);
-        // Set only now: start-up reconciliation runs transactions through the same points.
-        ::setenv("VOLUMESD_FAULT", std::string(point).c_str(), 1);
-        auto split = (*engine)->split_track("mirror", "array", {});
-        ::_exit(split ? 0 : 1);
-    }
-    int status = 0;
-    if (::waitpid(child, &status, 0) != child)
-        throw std::runtime_error("waitpid failed");
-    return WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status);
+    return test::killed_in_child_at(point,
+                                    [](Engine& engine) { return engine.split_track("mirror", "array", {}) ? 0 : 1; });
 }
 
-bool committed_before_kill(std::string_view point)
-{
-    // The first member's commit makes the new document the pool's: the highest committed
-    // sequence number wins on the next read.
-    return point == "member-committed" || point == "committed" || point == "resumed" || point == "removed";
-}
+using test::committed_before_kill;
 
 TEST(RaidSplitFaults, AKillAtEveryFaultPointIsRepairedByStartUpReconciliation)
 {
