@@ -144,8 +144,14 @@ Table DmTask::targets()
         char* type = nullptr;
         char* params = nullptr;
         next = dm_get_next_target(task_.get(), next, &start, &length, &type, &params);
-        if (type)
-            lines.push_back(TableLine{start, length, type, params ? params : ""});
+        if (type) {
+            // Some targets end their line with a blank (thin-pool's feature list: "0 "); the
+            // builders do not, and tables are compared as text.
+            std::string text = params ? params : "";
+            while (!text.empty() && text.back() == ' ')
+                text.pop_back();
+            lines.push_back(TableLine{start, length, type, std::move(text)});
+        }
     } while (next);
     return lines;
 }
