@@ -1,11 +1,18 @@
 #include "service/engine/pool_assembly.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdlib>
+#include <memory>
+#include <optional>
 
 #include <fmt/core.h>
 
 #include "kmod/device_mapper.hpp"
 #include "kmod/messages/thin_pool_messages.hpp"
+#include "service/devices/unique_fd.hpp"
 #include "service/engine/error_translation.hpp"
 #include "service/engine/kernel_thin_status.hpp"
 #include "service/metadata/document.hpp"
@@ -102,11 +109,53 @@ std::vector<ThinAdvance> thin_advances(const model::Pool& committed, const model
     return advances;
 }
 
-// Whether every advanced thin pool's kernel transaction id is the precommitted one; for the
-// others, the thin ids the interrupted change may have created are deleted (best effort),
-// so the rolled-back model and the pool's metadata agree again.
-bool thin_messages_went_through(const model::Pool& committed, const model::Pool& precommitted,
-                                std::vector<std::string>& problems)
+// The transaction id in a thin pool's on-disk superblock, for a thin pool with no live device
+// (after a reboot): dm-thin-metadata.c struct thin_disk_superblock, little-endian, blocknr at
+// byte 8 (0), magic at 32 (27022010), trans_id at 48, at the start of the tmeta sub-volume's
+// first extent. Read with O_DIRECT: dm-thin writes around the member device's page cache.
+// nullopt when it cannot be read or is no formatted superblock.
+std::optional<std::uint64_t> on_disk_transaction_id(const std::vector<OpenMember>& members,
+                                                    const model::Volume& pool_volume)
+{
+    const auto* layout = std::get_if<model::ThinPoolLayout>(&pool_volume.layout);
+    if (!layout || layout->meta.empty())
+        return std::nullopt;
+    const auto& run = layout->meta.front();
+    const auto member = std::find_if(members.begin(), members.end(), [&](const OpenMember& m) {
+        return m.area.label().member_uuid == run.member;
+    });
+    if (member == members.end())
+        return std::nullopt;
+    const auto& label = member->area.label();
+    const auto offset = label.data_start + run.start * label.extent_size;
+    constexpr std::size_t block = 4096;
+    const devices::UniqueFd fd(::open(member->device.path().c_str(), O_RDONLY | O_DIRECT | O_CLOEXEC));
+    if (!fd)
+        return std::nullopt;
+    void* raw = nullptr;
+    if (::posix_memalign(&raw, block, block) != 0)
+        return std::nullopt;
+    const std::unique_ptr<unsigned char, decltype(&std::free)> buffer(static_cast<unsigned char*>(raw), &std::free);
+    if (::pread(fd.get(), buffer.get(), block, static_cast<off_t>(offset)) != static_cast<ssize_t>(block))
+        return std::nullopt;
+    const auto le64 = [&](std::size_t at) {
+        std::uint64_t value = 0;
+        for (std::size_t i = 8; i-- > 0;)
+            value = (value << 8) | buffer.get()[at + i];
+        return value;
+    };
+    constexpr std::uint64_t thin_superblock_magic = 27022010;
+    if (le64(8) != 0 || le64(32) != thin_superblock_magic)
+        return std::nullopt;
+    return le64(48);
+}
+
+// Whether every advanced thin pool's transaction id, the kernel's or, with no live device, its
+// on-disk superblock's, is the precommitted one; for the others, the thin ids the interrupted
+// change may have created are deleted (best effort, live pools only), so the rolled-back model
+// and the pool's metadata agree again.
+bool thin_messages_went_through(const std::vector<OpenMember>& members, const model::Pool& committed,
+                                const model::Pool& precommitted, std::vector<std::string>& problems)
 {
     const auto advances = thin_advances(committed, precommitted);
     if (advances.empty())
@@ -117,8 +166,23 @@ bool thin_messages_went_through(const model::Pool& committed, const model::Pool&
         auto usage = read_thin_pool_usage(dm_uuid);
         if (usage && *usage && (*usage)->transaction_id == advance.precommitted_id)
             continue;
+        if (usage && !*usage) {
+            // No live device: a reboot. The pool's own metadata on disk tells.
+            const auto* volume = model::find_volume(precommitted, advance.pool_volume);
+            const auto on_disk = volume ? on_disk_transaction_id(members, *volume) : std::nullopt;
+            if (on_disk == advance.precommitted_id)
+                continue;
+            all = false;
+            if (on_disk != advance.committed_id)
+                problems.push_back(fmt::format("thin pool {}: its metadata on disk shows transaction id {}, the "
+                                               "committed metadata {}",
+                                               advance.pool_volume.to_string(),
+                                               on_disk ? std::to_string(*on_disk) : std::string("unreadable"),
+                                               advance.committed_id));
+            continue;
+        }
         all = false;
-        if (!usage || !*usage)
+        if (!usage)
             continue;
         const auto device = kmod::DeviceId::by_uuid(dm_uuid);
         for (const auto id : advance.new_thin_ids)
@@ -172,7 +236,7 @@ Result<std::unique_ptr<ManagedPool>> assemble_pool(const devices::FoundPool& fou
         auto committed_pool = model::decode_pool(read->committed.pool);
         auto precommitted_pool = model::decode_pool(read->precommitted->document.pool);
         if (committed_pool && precommitted_pool &&
-            thin_messages_went_through(*committed_pool, *precommitted_pool, managed->problems)) {
+            thin_messages_went_through(managed->members, *committed_pool, *precommitted_pool, managed->problems)) {
             if (auto forward = roll_forward(managed->members, *read->precommitted); !forward)
                 return fail(forward.error().code, fmt::format("pool {}: rolling a thin pool change forward: {}",
                                                               found.pool_uuid.to_string(), forward.error().message));
