@@ -1,5 +1,6 @@
 #include "pool_cleanup.hpp"
 
+#include <algorithm>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -53,6 +54,31 @@ std::vector<std::string> tops(const std::vector<PoolDevice>& devices)
 
 void remove_all_pool_devices()
 {
+    // A suspended device under a top one (a thin pool under its thins) would hang that top
+    // device's removal: resume every suspended device with its live table first, children
+    // before the devices stacked on them (a thin resumes only over a running pool).
+    for (int pass = 0; pass < 8; ++pass) {
+        const auto devices = pool_devices();
+        std::set<kmod::DeviceNumber> suspended;
+        for (const auto& device : devices)
+            if (auto info = dm::info(kmod::DeviceId::by_name(device.name)); info && info->suspended)
+                suspended.insert(device.number);
+        if (suspended.empty())
+            break;
+        for (const auto& device : devices) {
+            if (!suspended.contains(device.number))
+                continue;
+            const auto id = kmod::DeviceId::by_name(device.name);
+            auto deps = dm::deps(id);
+            if (deps && std::any_of(deps->begin(), deps->end(),
+                                    [&](const kmod::DeviceNumber& child) { return suspended.contains(child); }))
+                continue;
+            (void)dm::clear_inactive(id);
+            kmod::UdevCookie resume_cookie;
+            (void)dm::resume(id, resume_cookie);
+            (void)resume_cookie.wait();
+        }
+    }
     for (auto devices = pool_devices(); !devices.empty(); devices = pool_devices()) {
         const auto removable = tops(devices);
         if (removable.empty())
