@@ -52,6 +52,7 @@ json thin_pool_json(const vc::ThinPoolInfo& pool)
             {"metadata_used", pool.metadata_used},
             {"metadata_size", pool.metadata_size},
             {"mode", pool.mode},
+            {"below_low_water", pool.below_low_water},
             {"needs_check", pool.needs_check},
             {"held_metadata_root", pool.held_metadata_root},
             {"metadata_device", pool.metadata_device}};

@@ -107,6 +107,7 @@ std::string describe(const vc::VolumeInfo& volume)
         out += line("data", fmt::format("{} of {}", format_size(pool.data_used), format_size(pool.data_size)));
         out += line("metadata", fmt::format("{} of {}", format_size(pool.metadata_used), format_size(pool.metadata_size)));
         out += line("mode", pool.mode.empty() ? "-" : pool.mode);
+        out += line("below low water", yes_no(pool.below_low_water));
         out += line("needs check", yes_no(pool.needs_check));
         out += line("held metadata root", pool.held_metadata_root ? std::to_string(pool.held_metadata_root) : "-");
         out += line("metadata device", pool.metadata_device);

@@ -103,6 +103,7 @@ ThinPoolInfo decode_thin_pool(const Properties& p)
     read(p, "MetadataUsed", pool.metadata_used);
     read(p, "MetadataSize", pool.metadata_size);
     read(p, "Mode", pool.mode);
+    read(p, "BelowLowWater", pool.below_low_water);
     read(p, "NeedsCheck", pool.needs_check);
     read(p, "HeldMetadataRoot", pool.held_metadata_root);
     read(p, "MetadataDevice", pool.metadata_device);

@@ -24,6 +24,8 @@ TEST_F(VolumectlThin, ThinPoolThinVolumeSnapshotAndMetadataHold)
     EXPECT_EQ(thin_pool.at("transaction_id"), 0u);
     EXPECT_EQ(thin_pool.at("data_size"), 32 * mib);
     EXPECT_EQ(thin_pool.at("held_metadata_root"), 0u);
+    EXPECT_EQ(thin_pool.at("below_low_water"), property_as<bool>(tp, thin_pool_interface, "BelowLowWater"));
+    EXPECT_EQ(thin_pool.at("below_low_water"), false);
     EXPECT_EQ(thin_pool.at("metadata_device"), property_as<std::string>(tp, thin_pool_interface, "MetadataDevice"));
 
     const auto data = volumectl_json({"thin", "tank/tp", "data", "16M"}).at("volume");

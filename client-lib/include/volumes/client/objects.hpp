@@ -66,6 +66,7 @@ struct ThinPoolInfo {
     std::uint64_t metadata_used = 0;
     std::uint64_t metadata_size = 0;
     std::string mode;
+    bool below_low_water = false;
     bool needs_check = false;
     std::uint64_t held_metadata_root = 0;
     std::string metadata_device;
