@@ -44,7 +44,7 @@ int serve(const daemon::DaemonOptions& options)
 
     bus::WorkQueues queues;
     bus::Authority authority(*connection);
-    bus::RequestHandler handler(**engine, loop, queues, authority, VOLUMES_VERSION);
+    bus::RequestHandler handler(**engine, loop, queues, authority);
     bus::ManagerObject manager(*connection, VOLUMES_VERSION, (*engine)->kernel_targets(), handler);
     bus::ObjectTree tree(*connection, loop, handler);
     bus::JobRegistry jobs(*connection, loop, handler, options.job_retention);

@@ -49,9 +49,8 @@ constexpr std::chrono::seconds kSnapshotRefreshInterval{2};
 
 }  // namespace
 
-RequestHandler::RequestHandler(engine::Engine& engine, BusLoop& loop, WorkQueues& queues, Authority& authority,
-                               std::string version)
-    : engine_(engine), loop_(loop), queues_(queues), authority_(authority), version_(std::move(version))
+RequestHandler::RequestHandler(engine::Engine& engine, BusLoop& loop, WorkQueues& queues, Authority& authority)
+    : engine_(engine), loop_(loop), queues_(queues), authority_(authority)
 {
 }
 

@@ -27,8 +27,7 @@ namespace volumes::bus {
 
 class RequestHandler final : public MethodCalls {
 public:
-    RequestHandler(engine::Engine& engine, BusLoop& loop, WorkQueues& queues, Authority& authority,
-                   std::string version);
+    RequestHandler(engine::Engine& engine, BusLoop& loop, WorkQueues& queues, Authority& authority);
 
     // The objects and jobs this handler updates; set once, before the first call.
     void attach(ManagerObject& manager, ObjectTree& tree, JobRegistry& jobs, RaidSyncWatches& watches,
@@ -103,7 +102,6 @@ private:
     BusLoop& loop_;
     WorkQueues& queues_;
     Authority& authority_;
-    std::string version_;
     ManagerObject* manager_ = nullptr;
     ObjectTree* tree_ = nullptr;
     JobRegistry* jobs_ = nullptr;
