@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <string>
 
 #include <fmt/core.h>
 
 #include "service/devices/block_device.hpp"
+#include "service/devices/device_stack.hpp"
 #include "service/devices/udev_handles.hpp"
 
 namespace volumes::devices {
@@ -36,6 +38,29 @@ Error udev_failure(const char* what, int rc)
     return Error{ErrorCode::Io, fmt::format("libudev: {}: {}", what, std::strerror(err)), err};
 }
 
+// Of two devices with the same member label, one stacked on the other, the lower one goes.
+void keep_top_most(ScanResult& result)
+{
+    auto& members = result.members;
+    std::vector<bool> lower(members.size(), false);
+    for (std::size_t i = 0; i < members.size(); ++i)
+        for (std::size_t j = 0; j < members.size(); ++j) {
+            if (i == j || members[i].label.pool_uuid != members[j].label.pool_uuid ||
+                members[i].label.member_uuid != members[j].label.member_uuid || !stacked_on(members[j].number, members[i].number))
+                continue;
+            lower[i] = true;
+            result.duplicates.push_back(fmt::format(
+                "member {} of pool {} is on {} and on {} stacked on it; {} is used",
+                members[i].label.member_uuid.to_string(), members[i].label.pool_uuid.to_string(), members[i].path,
+                members[j].path, members[j].path));
+        }
+    std::vector<FoundMember> kept;
+    for (std::size_t i = 0; i < members.size(); ++i)
+        if (!lower[i])
+            kept.push_back(std::move(members[i]));
+    members = std::move(kept);
+}
+
 }  // namespace
 
 Result<ScanResult> scan_members(std::string_view skip_dm_uuid_prefix)
@@ -62,15 +87,20 @@ Result<ScanResult> scan_members(std::string_view skip_dm_uuid_prefix)
         const char* devnode = udev_device_get_devnode(device.get());
         if (devnode == nullptr || !has_sectors(device.get()) || is_skipped_dm_device(device.get(), skip_dm_uuid_prefix))
             continue;
-        auto opened = BlockDevice::open(devnode, false);
-        if (!opened)
-            continue;
-        auto label = metadata::read_label(opened->fd());
-        if (label)
-            result.members.push_back(FoundMember{devnode, opened->number(), *label});
-        else if (label.error().code != metadata::ErrorCode::NotFound)
-            result.skipped.push_back(fmt::format("{}: {}", devnode, label.error().message));
+        try {
+            auto opened = BlockDevice::open(devnode, false);
+            if (!opened)
+                continue;
+            auto label = metadata::read_label(opened->fd());
+            if (label)
+                result.members.push_back(FoundMember{devnode, opened->number(), *label});
+            else if (label.error().code != metadata::ErrorCode::NotFound)
+                result.skipped.push_back(fmt::format("{}: {}", devnode, label.error().message));
+        } catch (const std::exception& error) {
+            result.skipped.push_back(fmt::format("{}: reading its label failed: {}", devnode, error.what()));
+        }
     }
+    keep_top_most(result);
     return result;
 }
 

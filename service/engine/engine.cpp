@@ -11,6 +11,7 @@
 #include "service/devices/udev_settle.hpp"
 #include "service/engine/error_translation.hpp"
 #include "service/engine/extent_zeroing.hpp"
+#include "service/engine/host_identity.hpp"
 #include "service/engine/kernel_volume_status.hpp"
 #include "service/engine/pool_assembly.hpp"
 #include "service/engine/pool_destruction.hpp"
@@ -70,6 +71,10 @@ Result<std::unique_ptr<Engine>> Engine::start()
     if (!targets)
         return std::unexpected(from_kmod(targets.error()));
     std::unique_ptr<Engine> engine(new Engine(std::move(*targets)));
+    if (auto host = this_host())
+        engine->host_ = std::move(*host);
+    else
+        engine->problems_.push_back(host.error().message);
     // A daemon killed in a transaction leaves udev events behind (the executor waits for udev
     // last): member scans read udev's database, and a device that a dead transaction resumed
     // may have no /dev/mapper node yet, or be held open by a probe. Seen on Linux 6.1 in the
@@ -79,14 +84,58 @@ Result<std::unique_ptr<Engine>> Engine::start()
     auto scanned = devices::scan_members();
     if (!scanned)
         return std::unexpected(from_devices(scanned.error()));
+    for (auto& skipped : scanned->skipped)
+        engine->problems_.push_back("device " + skipped);
+    for (auto& duplicate : scanned->duplicates)
+        engine->problems_.push_back(duplicate);
+
+    std::vector<std::unique_ptr<ManagedPool>> assembled;
     for (const auto& found : devices::group_by_pool(std::move(scanned->members))) {
-        auto assembled = assemble_pool(found);
-        if (!assembled)
+        auto pool = engine->assemble(found);
+        if (!pool) {
+            engine->problems_.push_back(pool.error().message);
             continue;
-        auto& pool = **assembled;
-        for (const auto& skipped : scanned->skipped)
-            pool.problems.push_back(skipped);
-        auto reconciled = reconcile_pool(pool, engine->targets_);
+        }
+        assembled.push_back(std::move(*pool));
+    }
+    // Owned pools first: a foreign pool never takes an owned one's name.
+    std::stable_partition(assembled.begin(), assembled.end(), [](const auto& pool) { return pool->owned(); });
+    for (auto& pool : assembled) {
+        if (engine->find(pool->pool.name)) {
+            engine->problems_.push_back(fmt::format(
+                "pool {} ('{}', {}) is not listed: a pool of that name is already there", pool->pool.uuid.to_string(),
+                pool->pool.name, pool->foreign));
+            continue;
+        }
+        if (pool->owned())
+            engine->bring_up(*pool);
+        engine->pools_.push_back(std::move(pool));
+    }
+    return engine;
+}
+
+Result<std::unique_ptr<ManagedPool>> Engine::assemble(const devices::FoundPool& found) const
+{
+    std::string paths;
+    for (const auto& member : found.members)
+        paths += (paths.empty() ? "" : ", ") + member.path;
+    try {
+        auto pool = assemble_pool(found, host_);
+        if (pool)
+            return pool;
+        return fail(pool.error().code, fmt::format("pool {} on {} was not assembled: {}", found.pool_uuid.to_string(),
+                                                   paths, pool.error().message));
+    } catch (const std::exception& error) {
+        return fail(ErrorCode::Failed, fmt::format("pool {} on {} was not assembled: {}", found.pool_uuid.to_string(),
+                                                   paths, error.what()));
+    }
+}
+
+void Engine::bring_up(ManagedPool& pool)
+{
+    std::lock_guard targets_guard(targets_lock_);
+    try {
+        auto reconciled = reconcile_pool(pool, targets_);
         if (!reconciled && reconciled.error().code == ErrorCode::InUse) {
             // A transaction that died after creating or resuming a device leaves udev probing it,
             // which holds it open for a moment; the planner refuses to tear down an open device
@@ -95,15 +144,21 @@ Result<std::unique_ptr<Engine>> Engine::start()
             // "suspended": "<origin>_real leaves the graph but is open 3 time(s), 2 of them at
             // most by the pool's devices", and the origin stayed suspended.
             devices::wait_for_udev_to_settle(udev_settle_timeout);
-            reconciled = reconcile_pool(pool, engine->targets_);
+            reconciled = reconcile_pool(pool, targets_);
         }
         if (!reconciled)
             pool.problems.push_back("reconciling its devices: " + reconciled.error().message);
-        else if (auto merges = start_pending_merges(pool, engine->targets_); !merges)
+        else if (auto merges = start_pending_merges(pool, targets_); !merges)
             pool.problems.push_back("starting its pending snapshot merges: " + merges.error().message);
-        engine->pools_.push_back(std::move(*assembled));
+    } catch (const std::exception& error) {
+        pool.problems.push_back(fmt::format("reconciling its devices: {}", error.what()));
     }
-    return engine;
+}
+
+std::vector<std::string> Engine::problems() const
+{
+    std::lock_guard guard(pools_lock_);
+    return problems_;
 }
 
 std::shared_ptr<ManagedPool> Engine::find(std::string_view name) const
@@ -128,10 +183,21 @@ Result<Engine::LockedPool> Engine::lock_pool(std::string_view name) const
     return fail(ErrorCode::NotFound, fmt::format("no pool named '{}'", name));
 }
 
+Result<Engine::LockedPool> Engine::lock_owned_pool(std::string_view name) const
+{
+    auto locked = lock_pool(name);
+    if (locked && !locked->pool->owned())
+        return fail(ErrorCode::NotSupported,
+                    fmt::format("pool '{}' is foreign: {}; nothing of it is activated or written until it is "
+                                "imported (Manager.ImportPool)",
+                                name, locked->pool->foreign));
+    return locked;
+}
+
 template <class Change, class Prepare>
 Result<void> Engine::change(std::string_view pool_name, Change&& change, Prepare&& prepare)
 {
-    auto locked = lock_pool(pool_name);
+    auto locked = lock_owned_pool(pool_name);
     if (!locked)
         return std::unexpected(locked.error());
     auto& managed = *locked->pool;
@@ -156,7 +222,11 @@ Result<PoolSummary> Engine::create_pool(const std::string& name, const std::vect
 {
     if (find(name))
         return fail(ErrorCode::AlreadyExists, fmt::format("a pool named '{}' exists", name));
-    auto created = create_pool_on(name, devices, options);
+    if (host_.empty())
+        return fail(ErrorCode::Failed, "this machine has no machine-id (/etc/machine-id), so it cannot own a pool");
+    auto owned = options;
+    owned.owner = host_;
+    auto created = create_pool_on(name, devices, owned);
     if (!created)
         return std::unexpected(created.error());
     auto summary = summarize_pool(**created);
@@ -167,7 +237,7 @@ Result<PoolSummary> Engine::create_pool(const std::string& name, const std::vect
 
 Result<void> Engine::destroy_pool(std::string_view name)
 {
-    auto locked = lock_pool(name);
+    auto locked = lock_owned_pool(name);
     if (!locked)
         return std::unexpected(locked.error());
     auto& managed = *locked->pool;

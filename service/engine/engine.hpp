@@ -21,6 +21,7 @@
 #include "service/engine/summaries.hpp"
 #include "service/engine/volume_changes.hpp"
 #include "service/engine/volume_status.hpp"
+#include "service/devices/member_scan.hpp"
 
 // The engine: every pool and volume operation, without D-Bus. Pools and volumes are named by
 // their names. Each mutation of a pool is one transaction and runs under the pool's lock.
@@ -31,7 +32,23 @@ public:
     // Loads dm_mod, scans block devices for pool members, assembles their pools and reconciles
     // each complete pool's dm devices with its committed metadata (start-up reconciliation).
     // What it could not do for one pool is in that pool's problems, not a failure.
+    // Devices and pools are each read inside their own error boundary; a pool that cannot be
+    // assembled, a device that was refused, and a pool another host owns are reported (problems()
+    // and the pools' own problems), never a failure of start().
     static Result<std::unique_ptr<Engine>> start();
+
+    // What start-up could not use: devices with unreadable labels, members seen twice in a stack,
+    // pools that could not be assembled (with their devices and why), foreign pools that could
+    // not be listed under their name, and a missing machine-id.
+    std::vector<std::string> problems() const;
+
+    // Makes a foreign pool (another host's, or one naming no owner) this machine's: its document
+    // is rewritten with this host as owner on every present member, then the pool is assembled
+    // and activated as at start-up. `pool` is its name or its uuid. NotFound: no such foreign
+    // pool, or (without `force`) a member is missing; InUse (without `force`): a member device
+    // is held by another device (the pool is active elsewhere on this machine);
+    // InvalidArgument: the pool is this machine's already.
+    Result<PoolSummary> import_pool(std::string_view pool, bool force);
 
     Result<PoolSummary> create_pool(const std::string& name, const std::vector<std::string>& devices,
                                     const CreatePoolOptions& options = {});
@@ -121,6 +138,11 @@ private:
 
     // A pool destroyed meanwhile stays alive for whoever still holds it, marked destroyed.
     std::shared_ptr<ManagedPool> find(std::string_view name) const;
+    // assemble_pool inside an error boundary; the error names the pool's uuid and devices.
+    Result<std::unique_ptr<ManagedPool>> assemble(const devices::FoundPool& found) const;
+    // Reconciles an owned pool's devices with its committed metadata and starts its pending
+    // merges; what fails goes to the pool's problems.
+    void bring_up(ManagedPool& pool);
     struct LockedPool {
         std::shared_ptr<ManagedPool> pool;
         std::unique_lock<std::mutex> guard;
@@ -128,6 +150,8 @@ private:
     // The pool under its lock; NotFound when there is none by that name, or it was destroyed
     // while this waited for the lock.
     Result<LockedPool> lock_pool(std::string_view name) const;
+    // lock_pool, and NotSupported for a foreign pool: every change goes through here.
+    Result<LockedPool> lock_owned_pool(std::string_view name) const;
     // Decides the next model with `change`, runs `prepare` on it (writes to free extents the
     // transaction needs done first), then applies it in one transaction.
     template <class Change, class Prepare>
@@ -146,6 +170,8 @@ private:
     kmod::KernelTargets targets_;
     mutable std::mutex pools_lock_;
     std::vector<std::shared_ptr<ManagedPool>> pools_;
+    std::string host_;                    // this machine-id; empty when there is none
+    std::vector<std::string> problems_;  // under pools_lock_
 };
 
 }  // namespace volumes::engine

@@ -102,7 +102,7 @@ Result<std::string> Engine::volume_dm_uuid(std::string_view pool_name, std::stri
 Result<void> Engine::change_thin(std::string_view pool_name,
                                  const std::function<Result<ThinDecision>(const model::Pool&)>& decide)
 {
-    auto locked = lock_pool(pool_name);
+    auto locked = lock_owned_pool(pool_name);
     if (!locked)
         return std::unexpected(locked.error());
     auto& managed = *locked->pool;
@@ -170,7 +170,7 @@ Result<VolumeSummary> Engine::create_thin_snapshot(std::string_view pool, std::s
 
 Result<Engine::MetadataSnapHold> Engine::reserve_metadata_snap(std::string_view pool, std::string_view thin_pool)
 {
-    auto locked = lock_pool(pool);
+    auto locked = lock_owned_pool(pool);
     if (!locked)
         return std::unexpected(locked.error());
     const auto& current = locked->pool->pool;
@@ -200,7 +200,7 @@ Result<Engine::MetadataSnapHold> Engine::reserve_metadata_snap(std::string_view 
 
 Result<void> Engine::release_metadata_snap(std::string_view pool, std::string_view thin_pool)
 {
-    auto locked = lock_pool(pool);
+    auto locked = lock_owned_pool(pool);
     if (!locked)
         return std::unexpected(locked.error());
     const auto& current = locked->pool->pool;

@@ -25,6 +25,9 @@ struct ManagedPool {
     std::vector<OpenMember> members;
     std::vector<model::Uuid> missing;   // members the model lists that were not found
     std::vector<std::string> problems;  // what assembly or reconciliation reported, for the log and callers
+    // Why the pool is not this machine's (another host's, or no owner): it is listed, never
+    // activated and never written until it is imported. Empty for an owned pool.
+    std::string foreign;
     std::mutex lock;                    // one mutation at a time
     // Also held, briefly, by readers that must not wait for a mutation (Engine::pools,
     // Engine::volume_status), and by a mutation while it replaces pool, seq, members, missing
@@ -34,6 +37,7 @@ struct ManagedPool {
     bool destroyed = false;
 
     bool complete() const { return missing.empty(); }
+    bool owned() const { return foreign.empty(); }
     graph::MemberPlacements placements() const;
 };
 

@@ -221,46 +221,80 @@ Result<void> roll_forward(std::vector<OpenMember>& members, const metadata::Pend
 
 }  // namespace
 
-Result<std::unique_ptr<ManagedPool>> assemble_pool(const devices::FoundPool& found)
+Result<std::unique_ptr<ManagedPool>> assemble_pool(const devices::FoundPool& found, const std::string& this_host)
 {
     auto managed = std::make_unique<ManagedPool>();
     managed->members = open_members(found, managed->problems);
     std::vector<metadata::MemberDevice> readable;
     for (const auto& member : managed->members)
         readable.push_back({member.device.fd(), member.area.label()});
-    auto read = metadata::read_pool(readable);
+    const auto pool_uuid = found.pool_uuid;
+    auto read = metadata::read_pool(readable, [&](const metadata::Document& document)
+                                                  -> metadata::Result<std::vector<metadata::ListedMember>> {
+        auto pool = model::decode_pool(document.pool);
+        if (!pool)
+            return metadata::fail(pool.error().code == model::ErrorCode::Unsupported ? metadata::ErrorCode::Unsupported
+                                                                                     : metadata::ErrorCode::Corrupt,
+                                  "its pool object: " + pool.error().message);
+        if (pool->uuid != pool_uuid)
+            return metadata::fail(metadata::ErrorCode::Corrupt,
+                                  fmt::format("its pool object names pool {}", pool->uuid.to_string()));
+        std::vector<metadata::ListedMember> listed;
+        for (const auto& member : pool->members)
+            listed.push_back({member.uuid, member.extent_count});
+        return listed;
+    });
     if (!read)
         return fail(from_metadata(read.error()).code,
-                    fmt::format("pool {}: {}", found.pool_uuid.to_string(), read.error().message));
-    if (read->precommitted) {
-        auto committed_pool = model::decode_pool(read->committed.pool);
-        auto precommitted_pool = model::decode_pool(read->precommitted->document.pool);
-        if (committed_pool && precommitted_pool &&
-            thin_messages_went_through(managed->members, *committed_pool, *precommitted_pool, managed->problems)) {
-            if (auto forward = roll_forward(managed->members, *read->precommitted); !forward)
-                return fail(forward.error().code, fmt::format("pool {}: rolling a thin pool change forward: {}",
-                                                              found.pool_uuid.to_string(), forward.error().message));
-            managed->problems.push_back("a thin pool change interrupted after its messages was rolled forward");
-            read->committed = read->precommitted->document;
-            for (auto& report : read->members)
-                report.stale = false;
-        } else {
-            roll_back_precommitted(managed->members, managed->problems);
-        }
+                    fmt::format("pool {}: {}", pool_uuid.to_string(), read.error().message));
+
+    // Intruders are closed here: nothing of the pool's ever reads or writes them again.
+    for (const auto& intruder : read->intruders) {
+        const auto& path = managed->members[intruder.device].device.path();
+        managed->problems.push_back(fmt::format("{} is not a member, left untouched: {}", path, intruder.reason));
     }
-    rewrite_stale(managed->members, *read, managed->problems);
+    std::vector<OpenMember> listed;
+    for (std::size_t i = 0; i < managed->members.size(); ++i)
+        if (std::none_of(read->intruders.begin(), read->intruders.end(),
+                         [&](const metadata::Intruder& intruder) { return intruder.device == i; }))
+            listed.push_back(std::move(managed->members[i]));
+    managed->members = std::move(listed);
+
+    // The read already decoded and checked every copy it counted; this cannot fail.
+    auto pool = model::decode_pool(read->committed.pool);
+    if (!pool)
+        return fail(ErrorCode::Failed, fmt::format("pool {}: its metadata does not decode: {}", pool_uuid.to_string(),
+                                                   pool.error().message));
+    if (pool->owner.empty())
+        managed->foreign = "its metadata names no owner (written before pools recorded one, or crafted)";
+    else if (this_host.empty())
+        managed->foreign = fmt::format("it belongs to host {}, and this machine has no machine-id", pool->owner);
+    else if (pool->owner != this_host)
+        managed->foreign = fmt::format("it belongs to host {}, not to this machine ({})", pool->owner, this_host);
+
+    if (managed->owned()) {
+        if (read->precommitted) {
+            auto precommitted_pool = model::decode_pool(read->precommitted->document.pool);
+            if (precommitted_pool &&
+                thin_messages_went_through(managed->members, *pool, *precommitted_pool, managed->problems)) {
+                if (auto forward = roll_forward(managed->members, *read->precommitted); !forward)
+                    return fail(forward.error().code, fmt::format("pool {}: rolling a thin pool change forward: {}",
+                                                                  pool_uuid.to_string(), forward.error().message));
+                managed->problems.push_back("a thin pool change interrupted after its messages was rolled forward");
+                read->committed = read->precommitted->document;
+                pool = std::move(precommitted_pool);
+                for (auto& report : read->members)
+                    report.stale = false;
+            } else {
+                roll_back_precommitted(managed->members, managed->problems);
+            }
+        }
+        rewrite_stale(managed->members, *read, managed->problems);
+    }
     for (const auto& report : read->members)
         for (const auto& problem : report.problems)
             managed->problems.push_back(fmt::format("member {}: {}", report.member_uuid.to_string(), problem));
 
-    auto pool = model::decode_pool(read->committed.pool);
-    if (!pool)
-        return fail(ErrorCode::Failed,
-                    fmt::format("pool {}: its metadata does not decode: {}", found.pool_uuid.to_string(),
-                                pool.error().message));
-    if (pool->uuid != read->committed.pool_uuid)
-        return fail(ErrorCode::Failed, fmt::format("pool {}: its document names pool {} inside", found.pool_uuid.to_string(),
-                                                   pool->uuid.to_string()));
     managed->pool = std::move(*pool);
     managed->seq = read->committed.seq;
     for (const auto& member : managed->pool.members) {

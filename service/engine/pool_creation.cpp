@@ -95,7 +95,7 @@ Result<std::unique_ptr<ManagedPool>> create_pool_on(const std::string& name, con
                 return std::unexpected(from_devices(prepared.error()));
 
     auto managed = std::make_unique<ManagedPool>();
-    managed->pool = {*pool_uuid, name, options.extent_size, {}, {}};
+    managed->pool = {*pool_uuid, name, options.owner, options.extent_size, {}, {}};
     for (std::size_t i = 0; i < devices->size(); ++i) {
         auto& device = (*devices)[i];
         const auto& label = (*labels)[i];

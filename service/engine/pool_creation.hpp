@@ -16,6 +16,8 @@ struct CreatePoolOptions {
     // device. Devices that are open or mounted are refused either way.
     bool force = false;
     std::uint64_t extent_size = metadata::kDefaultExtentSize;
+    // The machine-id recorded as the pool's owner (set by the engine, not by callers).
+    std::string owner;
 };
 
 // Makes the devices members of a new pool with no volumes: checks every device before it

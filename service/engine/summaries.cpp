@@ -11,7 +11,8 @@ namespace volumes::engine {
 PoolSummary summarize_pool(const ManagedPool& managed)
 {
     const auto& pool = managed.pool;
-    PoolSummary summary{pool.uuid, pool.name, pool.extent_size, 0, 0, {}, managed.complete(), managed.problems};
+    PoolSummary summary{pool.uuid,       pool.name,        pool.extent_size, 0,     0, {}, managed.complete(),
+                        managed.problems, pool.owner, managed.foreign};
     for (const auto& member : pool.members) {
         MemberSummary entry{member.uuid, {}, member.extent_count, false};
         const auto open = std::find_if(managed.members.begin(), managed.members.end(), [&](const OpenMember& m) {

@@ -24,6 +24,8 @@ struct PoolSummary {
     std::vector<MemberSummary> members;
     bool complete = true;
     std::vector<std::string> problems;
+    std::string owner;    // machine-id, empty when its document names none
+    std::string foreign;  // why it is not this machine's; empty when it is
 };
 
 struct VolumeSummary {

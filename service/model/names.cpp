@@ -98,4 +98,10 @@ std::string dm_uuid(const Uuid& pool_uuid, const Uuid& volume_uuid, std::string_
     return uuid;
 }
 
+bool is_machine_id(std::string_view text)
+{
+    return text.size() == 32 &&
+           std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
 }  // namespace volumes::model

@@ -30,6 +30,9 @@ inline constexpr std::string_view tdata = "tdata";
 Result<void> check_pool_name(std::string_view name);
 Result<void> check_volume_name(std::string_view name);
 
+// A systemd machine-id as /etc/machine-id holds it: 32 lower-case hexadecimal digits.
+bool is_machine_id(std::string_view text);
+
 std::string dm_name(std::string_view pool_name, std::string_view volume_name, std::string_view role = {});
 // "VOLUMES-<pool uuid>-": every device of the pool has it, and no device of another pool does.
 std::string dm_uuid_prefix(const Uuid& pool_uuid);

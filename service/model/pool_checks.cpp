@@ -42,6 +42,8 @@ Result<void> check_names(const Pool& pool)
 {
     if (const auto checked = check_pool_name(pool.name); !checked)
         return corrupt(fmt::format("the pool's name: {}", checked.error().message));
+    if (!pool.owner.empty() && !is_machine_id(pool.owner))
+        return corrupt("the pool's owner is not a machine-id (32 lower-case hexadecimal digits)");
     std::map<std::string_view, const Volume*> by_name;
     for (const auto& volume : pool.volumes) {
         if (const auto checked = check_volume_name(volume.name); !checked)

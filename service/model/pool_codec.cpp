@@ -368,6 +368,12 @@ Result<Pool> decode_pool_fields(const json& value)
     if (!name)
         return std::unexpected(name.error());
     pool.name = std::move(*name);
+    if (fields->has("owner")) {
+        auto owner = fields->string("owner");
+        if (!owner)
+            return std::unexpected(owner.error());
+        pool.owner = std::move(*owner);
+    }
     const auto extent_size = fields->u64("extent_size");
     if (!extent_size)
         return std::unexpected(extent_size.error());
@@ -413,13 +419,16 @@ json encode_pool(const Pool& pool)
         volumes.push_back(std::move(encoded));
     }
 
-    return {
+    json encoded = {
         {"uuid", pool.uuid.to_string()},
         {"name", pool.name},
         {"extent_size", pool.extent_size},
         {"members", std::move(members)},
         {"volumes", std::move(volumes)},
     };
+    if (!pool.owner.empty())
+        encoded["owner"] = pool.owner;
+    return encoded;
 }
 
 Result<Pool> decode_pool(const json& value)

@@ -117,6 +117,9 @@ struct Member {
 struct Pool {
     Uuid uuid;
     std::string name;
+    // The host that owns the pool: its systemd machine-id (32 lower-case hex digits), recorded at
+    // creation and rewritten by an import. Empty in a document that names no owner.
+    std::string owner;
     std::uint64_t extent_size = 0;  // bytes, equal to every member label's
     std::vector<Member> members;
     std::vector<Volume> volumes;

@@ -72,6 +72,8 @@ std::optional<Call> AuthorizationWorld::valid_call(const std::string& interface,
 
     if (key == "Manager.CreatePool")
         return on(manager_path, CallArguments().s("granted-pool").as({free_device}));
+    if (key == "Manager.ImportPool")
+        return on(manager_path, CallArguments().s(spare_pool.substr(spare_pool.rfind('/') + 1)));
     if (key == "Pool.CreateVolume")
         return on(pool, CallArguments().s("granted").t(4 * mib));
     if (key == "Pool.CreateThinPool")

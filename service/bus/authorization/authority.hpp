@@ -58,6 +58,7 @@ private:
 // The polkit actions (policy/org.example.volumes.policy).
 namespace action {
 inline constexpr const char* manage = "org.example.volumes.manage";
+inline constexpr const char* import_pool = "org.example.volumes.import-pool";
 inline constexpr const char* split_track = "org.example.volumes.split-track";
 inline constexpr const char* merge = "org.example.volumes.merge";
 inline constexpr const char* reserve_metadata_snap = "org.example.volumes.reserve-metadata-snap";

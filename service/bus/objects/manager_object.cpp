@@ -21,6 +21,12 @@ private:
         calls_.create_pool(current_call(object_, std::move(options)), std::move(name), std::move(devices),
                            std::move(result));
     }
+    void ImportPool(sdbus::Result<sdbus::ObjectPath>&& result, std::string pool,
+                    std::map<std::string, sdbus::Variant> options) override
+    {
+        calls_.import_pool(current_call(object_, std::move(options)), std::move(pool), std::move(result));
+    }
+    std::vector<std::string> Problems() override { return owner_.problems_; }
     std::string Version() override { return owner_.version_; }
     std::map<std::string, std::string> KernelTargets() override { return owner_.kernel_targets_; }
 
@@ -51,6 +57,14 @@ void ManagerObject::set_kernel_targets(std::map<std::string, std::string> target
         return;
     kernel_targets_ = std::move(targets);
     object_->emitPropertiesChangedSignal(ManagerAdaptor::INTERFACE_NAME, {"KernelTargets"});
+}
+
+void ManagerObject::set_problems(std::vector<std::string> problems)
+{
+    if (problems == problems_)
+        return;
+    problems_ = std::move(problems);
+    object_->emitPropertiesChangedSignal(ManagerAdaptor::INTERFACE_NAME, {"Problems"});
 }
 
 }  // namespace volumes::bus

@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <sdbus-c++/sdbus-c++.h>
 
@@ -20,11 +21,13 @@ public:
     ManagerObject& operator=(const ManagerObject&) = delete;
 
     void set_kernel_targets(std::map<std::string, std::string> targets);
+    void set_problems(std::vector<std::string> problems);
 
 private:
     class Interface;
     std::string version_;
     std::map<std::string, std::string> kernel_targets_;
+    std::vector<std::string> problems_;
     std::unique_ptr<sdbus::IObject> object_;
     std::unique_ptr<Interface> interface_;
 };

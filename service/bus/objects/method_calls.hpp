@@ -29,6 +29,8 @@ public:
     virtual void create_pool(CallContext call, std::string name, std::vector<std::string> devices,
                              sdbus::Result<sdbus::ObjectPath> result) = 0;
 
+    virtual void import_pool(CallContext call, std::string pool, sdbus::Result<sdbus::ObjectPath> result) = 0;
+
     virtual void create_volume(CallContext call, std::string pool, std::string name, std::uint64_t size,
                                sdbus::Result<sdbus::ObjectPath> result) = 0;
     virtual void create_thin_pool(CallContext call, std::string pool, std::string name, std::uint64_t data_size,

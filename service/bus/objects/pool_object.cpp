@@ -46,6 +46,8 @@ private:
     uint64_t Free() override { return state_.free; }
     uint64_t ExtentSize() override { return state_.extent_size; }
     bool Complete() override { return state_.complete; }
+    std::string Owner() override { return state_.owner; }
+    bool Foreign() override { return state_.foreign; }
     std::vector<std::string> Problems() override { return state_.problems; }
 
     sdbus::IObject& object_;
@@ -89,6 +91,8 @@ void PoolObject::update(const PoolState& state)
     changed.compare(state_.extent_size, state.extent_size, "ExtentSize");
     changed.compare(state_.complete, state.complete, "Complete");
     changed.compare(state_.problems, state.problems, "Problems");
+    changed.compare(state_.owner, state.owner, "Owner");
+    changed.compare(state_.foreign, state.foreign, "Foreign");
     state_ = state;
     changed.emit(*object_);
 }

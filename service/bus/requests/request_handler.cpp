@@ -78,6 +78,8 @@ void RequestHandler::authorize(const CallContext& call, const char* action, cons
     if (!target.volume.empty())
         request.details["volume"] = target.volume;
     request.details["operation"] = target.operation;
+    for (const auto& [key, value] : target.details)
+        request.details[key] = value;
     authority_.check(request, [target, action = std::string(action), fail = std::move(fail),
                                then = std::move(then)](AuthorizationResult result) {
         if (!result.allowed) {
@@ -140,6 +142,10 @@ std::string RequestHandler::start_sync_job(const std::string& pool, const std::s
 
 void RequestHandler::export_all()
 {
+    auto problems = engine_.problems();
+    for (const auto& problem : problems)
+        logging::warning({{}, {}, "start"}, "{}", problem);
+    manager_->set_problems(std::move(problems));
     auto names = pool_names(engine_);
     tree_->keep_only(names);
     for (const auto& name : names) {
@@ -277,6 +283,38 @@ void RequestHandler::create_pool(CallContext call, std::string name, std::vector
                     return reply->returnError(to_bus_error(created.error()));
                 reply->returnResults(sdbus::ObjectPath(pool_path(name)));
             });
+    });
+}
+
+void RequestHandler::import_pool(CallContext call, std::string pool, sdbus::Result<sdbus::ObjectPath> result)
+{
+    auto reply = share(std::move(result));
+    auto request = parse_import_pool(std::move(pool), call.options);
+    const bool force = request && request->force;
+    Target target{request ? request->pool : std::string(), {}, "ImportPool", {{"force", force ? "true" : "false"}}};
+    authorize(call, action::import_pool, target, fail_with(reply), [=, this](uid_t) {
+        if (!request)
+            return reply->returnError(to_bus_error(request.error()));
+        queues_.submit(kPoolsQueue, [this, reply, request = *request, target] {
+            auto imported = engine_.import_pool(request.pool, request.force);
+            auto snapshot = imported ? read_pool(engine_, imported->name)
+                                     : engine::Result<PoolSnapshot>(std::unexpected(imported.error()));
+            auto problems = engine_.problems();
+            loop_.post([this, reply, target, imported = std::move(imported), snapshot = std::move(snapshot),
+                        problems = std::move(problems)]() mutable {
+                manager_->set_problems(std::move(problems));
+                auto fields = fields_of(target.pool, target.volume, target.operation);
+                if (!imported) {
+                    logging::notice(fields, "ImportPool refused ({}): {}", engine::to_string(imported.error().code),
+                                    imported.error().message);
+                    return reply->returnError(to_bus_error(imported.error()));
+                }
+                logging::info(fields, "pool '{}' ({}) imported", imported->name, imported->uuid.to_string());
+                if (snapshot)
+                    tree_->apply(*snapshot);
+                reply->returnResults(sdbus::ObjectPath(pool_path(imported->name)));
+            });
+        });
     });
 }
 

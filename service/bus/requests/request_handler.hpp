@@ -41,6 +41,7 @@ public:
 
     void create_pool(CallContext call, std::string name, std::vector<std::string> devices,
                      sdbus::Result<sdbus::ObjectPath> result) override;
+    void import_pool(CallContext call, std::string pool, sdbus::Result<sdbus::ObjectPath> result) override;
     void create_volume(CallContext call, std::string pool, std::string name, std::uint64_t size,
                        sdbus::Result<sdbus::ObjectPath> result) override;
     void create_thin_pool(CallContext call, std::string pool, std::string name, std::uint64_t data_size,
@@ -68,6 +69,7 @@ private:
         std::string pool;
         std::string volume;
         std::string operation;  // the method's name, for polkit details and the log
+        std::map<std::string, std::string> details{};  // more polkit details
     };
     using Allowed = std::function<void(uid_t uid)>;
 

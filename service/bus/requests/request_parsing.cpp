@@ -48,6 +48,22 @@ engine::Result<CreatePoolRequest> parse_create_pool(std::string name, std::vecto
     return request;
 }
 
+engine::Result<ImportPoolRequest> parse_import_pool(std::string pool, const Options& options)
+{
+    OptionReader reader(options);
+    ImportPoolRequest request{std::move(pool), false};
+    if (auto force = reader.boolean("force"))
+        request.force = *force;
+    if (auto finished = reader.finish(); !finished)
+        return std::unexpected(finished.error());
+    if (request.pool.empty() || request.pool.size() > 64)
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("a pool to import is named by its name (1 to 64 characters) or its uuid, not by {} "
+                                "characters",
+                                request.pool.size()));
+    return request;
+}
+
 engine::Result<VolumeRequest> parse_create_volume(std::string name, std::uint64_t size, const Options& options)
 {
     OptionReader reader(options);

@@ -29,6 +29,13 @@ struct CreatePoolRequest {
 engine::Result<CreatePoolRequest> parse_create_pool(std::string name, std::vector<std::string> devices,
                                                     const Options& options);
 
+struct ImportPoolRequest {
+    std::string pool;  // name or uuid
+    bool force = false;
+};
+// The option "force" (b); the pool must be named (1 to 64 characters) or a uuid (36).
+engine::Result<ImportPoolRequest> parse_import_pool(std::string pool, const Options& options);
+
 using VolumeRequest = std::variant<engine::LinearRequest, engine::Raid1Request>;
 engine::Result<VolumeRequest> parse_create_volume(std::string name, std::uint64_t size, const Options& options);
 

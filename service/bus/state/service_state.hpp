@@ -28,6 +28,8 @@ struct PoolState {
     std::uint64_t extent_size = 0;
     bool complete = true;
     std::vector<std::string> problems;
+    std::string owner;
+    bool foreign = false;
     bool operator==(const PoolState&) const = default;
 };
 

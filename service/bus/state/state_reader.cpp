@@ -41,6 +41,10 @@ PoolState pool_state(const engine::PoolSummary& summary)
     state.extent_size = summary.extent_size;
     state.complete = summary.complete;
     state.problems = summary.problems;
+    state.owner = summary.owner;
+    state.foreign = !summary.foreign.empty();
+    if (state.foreign)
+        state.problems.insert(state.problems.begin(), "the pool is foreign: " + summary.foreign);
     return state;
 }
 
@@ -149,6 +153,9 @@ engine::Result<PoolSnapshot> read_pool(const engine::Engine& engine, std::string
         return std::unexpected(pool.error());
     PoolSnapshot snapshot;
     snapshot.pool = pool_state(*summary);
+    // A foreign pool's volumes are not this machine's to show or change.
+    if (snapshot.pool.foreign)
+        return snapshot;
     for (const auto& volume : pool->volumes) {
         auto status = engine.volume_status(pool_name, volume.name);
         VolumeState state;
