@@ -1,10 +1,47 @@
 #include "service/metadata/document.hpp"
 
+#include <exception>
+#include <new>
+
 #include <fmt/core.h>
 
 #include "service/metadata/format.hpp"
 
 namespace volumes::metadata {
+
+namespace {
+
+// Whether `text` opens more than `limit` arrays and objects inside one another, counting only
+// brackets outside strings. For text that is a JSON prefix this is the parser's own nesting,
+// so the parser is never handed a document deeper than the limit.
+bool nests_deeper_than(std::string_view text, std::size_t limit)
+{
+    std::size_t depth = 0;
+    bool in_string = false;
+    bool escaped = false;
+    for (const char c : text) {
+        if (in_string) {
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                in_string = false;
+            continue;
+        }
+        if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > limit)
+                return true;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return false;
+}
+
+}  // namespace
 
 Result<std::string> encode_document(const Document& document)
 {
@@ -16,15 +53,35 @@ Result<std::string> encode_document(const Document& document)
         {"pool_uuid", document.pool_uuid.to_string()},
         {"pool", document.pool},
     };
+    std::string text;
     try {
-        return envelope.dump();
+        text = envelope.dump();
     } catch (const nlohmann::json::exception& error) {
         return fail(ErrorCode::InvalidArgument, fmt::format("the pool document cannot be encoded: {}", error.what()));
     }
+    // What decode_document would refuse is never written.
+    if (text.size() > kMaxDocumentSize)
+        return fail(ErrorCode::NoSpace, fmt::format("the pool document has {} bytes, above the format's limit of {}",
+                                                    text.size(), kMaxDocumentSize));
+    if (nests_deeper_than(text, kMaxDocumentDepth))
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("the pool document nests arrays and objects deeper than the format's limit of {}",
+                                kMaxDocumentDepth));
+    return text;
 }
 
-Result<Document> decode_document(std::string_view text)
+namespace {
+
+Result<Document> decode_bounded(std::string_view text)
 {
+    if (text.size() > kMaxDocumentSize)
+        return fail(ErrorCode::Corrupt, fmt::format("the pool document has {} bytes, above the format's limit of {}",
+                                                    text.size(), kMaxDocumentSize));
+    if (nests_deeper_than(text, kMaxDocumentDepth))
+        return fail(ErrorCode::Corrupt,
+                    fmt::format("the pool document nests arrays and objects deeper than the format's limit of {}",
+                                kMaxDocumentDepth));
+
     nlohmann::json envelope;
     try {
         envelope = nlohmann::json::parse(text);
@@ -63,6 +120,21 @@ Result<Document> decode_document(std::string_view text)
     document.pool_uuid = *uuid;
     document.pool = std::move(*pool);
     return document;
+}
+
+}  // namespace
+
+Result<Document> decode_document(std::string_view text)
+{
+    try {
+        return decode_bounded(text);
+    } catch (const std::bad_alloc&) {
+        return fail(ErrorCode::Corrupt, "out of memory decoding the pool document");
+    } catch (const std::exception& error) {
+        return fail(ErrorCode::Corrupt, fmt::format("the pool document cannot be decoded: {}", error.what()));
+    } catch (...) {
+        return fail(ErrorCode::Corrupt, "the pool document cannot be decoded");
+    }
 }
 
 }  // namespace volumes::metadata

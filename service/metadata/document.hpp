@@ -22,12 +22,14 @@ struct Document {
     bool operator==(const Document&) const = default;
 };
 
-// Compact JSON. InvalidArgument if `pool` is not an object or holds a string that is not
-// valid UTF-8.
+// Compact JSON. InvalidArgument if `pool` is not an object, holds a string that is not
+// valid UTF-8 or nests deeper than kMaxDocumentDepth; NoSpace if the text would be longer
+// than kMaxDocumentSize.
 Result<std::string> encode_document(const Document& document);
 
-// Corrupt: not JSON, or a required key is missing or of the wrong type. Unsupported: a newer
-// format_version. Never throws.
+// Corrupt: longer than kMaxDocumentSize or nested deeper than kMaxDocumentDepth (both refused
+// before anything is parsed), not JSON, or a required key is missing or of the wrong type.
+// Unsupported: a newer format_version. Never throws, not even std::bad_alloc.
 Result<Document> decode_document(std::string_view text);
 
 }  // namespace volumes::metadata

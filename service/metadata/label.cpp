@@ -35,26 +35,57 @@ bool is_block_multiple(std::uint64_t value)
     return value % kBlockSize == 0;
 }
 
+std::uint64_t round_up(std::uint64_t value, std::uint64_t multiple)
+{
+    return (value + multiple - 1) / multiple * multiple;
+}
+
+std::optional<std::string> extent_size_problem(std::uint64_t extent_size)
+{
+    if (extent_size == 0 || !is_block_multiple(extent_size) || extent_size > kMaxExtentSize)
+        return fmt::format("extent size {} is not a multiple of {} bytes from {} to {} (the format's limit)", extent_size,
+                           kBlockSize, kBlockSize, kMaxExtentSize);
+    return std::nullopt;
+}
+
+std::optional<std::string> metadata_size_problem(std::uint64_t metadata_size)
+{
+    if (metadata_size < kMinMetadataSize || !is_block_multiple(metadata_size) || metadata_size > kMaxMetadataSize)
+        return fmt::format("metadata area size {} is not a multiple of {} bytes from {} to {} (the format's limit)",
+                           metadata_size, kBlockSize, kMinMetadataSize, kMaxMetadataSize);
+    return std::nullopt;
+}
+
+std::optional<std::string> device_size_problem(std::uint64_t device_size)
+{
+    if (device_size > kMaxDeviceSize)
+        return fmt::format("device size {} is above the format's limit of {} bytes", device_size, kMaxDeviceSize);
+    return std::nullopt;
+}
+
 // What is wrong with a label's layout, if anything. Both the writer and the reader check it,
 // so a label on disk always describes an area and at least one extent inside the device.
+// Every field is checked against its limit first, so the sums below cannot overflow.
 std::optional<std::string> layout_problem(const Label& label)
 {
     if (label.pool_uuid.is_nil() || label.member_uuid.is_nil())
         return "the pool and member uuids must not be nil";
-    if (label.extent_size == 0 || !is_block_multiple(label.extent_size))
-        return fmt::format("extent size {} is not a positive multiple of {} bytes", label.extent_size, kBlockSize);
-    if (label.metadata_offset < kMetadataOffset || !is_block_multiple(label.metadata_offset))
-        return fmt::format("metadata area offset {} is not a multiple of {} bytes from {} on", label.metadata_offset,
-                           kBlockSize, kMetadataOffset);
-    if (label.metadata_size < kMinMetadataSize || !is_block_multiple(label.metadata_size))
-        return fmt::format("metadata area size {} is not a multiple of {} bytes of at least {}", label.metadata_size,
-                           kBlockSize, kMinMetadataSize);
-    if (label.metadata_size > label.data_start || label.metadata_offset > label.data_start - label.metadata_size)
-        return fmt::format("the metadata area ({} bytes at {}) runs into the data area at {}", label.metadata_size,
-                           label.metadata_offset, label.data_start);
-    if (label.data_start % label.extent_size != 0)
-        return fmt::format("data area start {} is not a multiple of the extent size {}", label.data_start,
-                           label.extent_size);
+    if (auto problem = device_size_problem(label.device_size))
+        return problem;
+    if (auto problem = extent_size_problem(label.extent_size))
+        return problem;
+    if (label.metadata_offset < kMetadataOffset || !is_block_multiple(label.metadata_offset) ||
+        label.metadata_offset > kMaxMetadataOffset)
+        return fmt::format("metadata area offset {} is not a multiple of {} bytes from {} to {} (the format's limit)",
+                           label.metadata_offset, kBlockSize, kMetadataOffset, kMaxMetadataOffset);
+    if (auto problem = metadata_size_problem(label.metadata_size))
+        return problem;
+    const auto metadata_end = label.metadata_offset + label.metadata_size;
+    const auto first_extent = round_up(metadata_end, label.extent_size);
+    if (label.data_start != first_extent)
+        return fmt::format("data area start {} is not {}, the first multiple of the extent size {} at or after the end "
+                           "of the metadata area ({} bytes at {})",
+                           label.data_start, first_extent, label.extent_size, label.metadata_size, label.metadata_offset);
     if (label.data_start > label.device_size || label.device_size - label.data_start < label.extent_size)
         return fmt::format("a {}-byte device has no room for one {}-byte extent from {}", label.device_size,
                            label.extent_size, label.data_start);
@@ -122,26 +153,23 @@ Result<Label> decode(const Sector& sector)
 Result<Label> plan_label(const Uuid& pool_uuid, const Uuid& member_uuid, std::uint64_t device_size,
                          std::uint64_t extent_size, std::uint64_t metadata_size)
 {
-    if (extent_size == 0 || !is_block_multiple(extent_size))
-        return fail(ErrorCode::InvalidArgument,
-                    fmt::format("extent size {} is not a positive multiple of {} bytes", extent_size, kBlockSize));
-    if (metadata_size < kMinMetadataSize || !is_block_multiple(metadata_size))
-        return fail(ErrorCode::InvalidArgument, fmt::format("metadata area size {} is not a multiple of {} bytes of at least {}",
-                                                            metadata_size, kBlockSize, kMinMetadataSize));
+    if (auto problem = extent_size_problem(extent_size))
+        return fail(ErrorCode::InvalidArgument, *problem);
+    if (auto problem = metadata_size_problem(metadata_size))
+        return fail(ErrorCode::InvalidArgument, *problem);
+    if (auto problem = device_size_problem(device_size))
+        return fail(ErrorCode::InvalidArgument, *problem);
     if (pool_uuid.is_nil() || member_uuid.is_nil())
         return fail(ErrorCode::InvalidArgument, "the pool and member uuids must not be nil");
 
-    const auto no_room = [&] {
+    // No overflow below: the metadata area ends before 64 MiB + 8 KiB and an extent is at most
+    // 1 TiB, so data_start + extent_size stays far below 2^64.
+    const auto metadata_end = kMetadataOffset + metadata_size;
+    const auto data_start = round_up(metadata_end, extent_size);
+    if (data_start > device_size || device_size - data_start < extent_size)
         return fail(ErrorCode::NoSpace,
                     fmt::format("a {}-byte device has no room for a {}-byte metadata area and one {}-byte extent",
                                 device_size, metadata_size, extent_size));
-    };
-    const auto metadata_end = kMetadataOffset + metadata_size;
-    if (metadata_size > device_size || metadata_end > device_size)
-        return no_room();
-    const auto extents_before = (metadata_end + extent_size - 1) / extent_size;  // no overflow: both <= device_size
-    if (extents_before >= device_size / extent_size)
-        return no_room();
 
     Label label;
     label.pool_uuid = pool_uuid;
@@ -149,15 +177,22 @@ Result<Label> plan_label(const Uuid& pool_uuid, const Uuid& member_uuid, std::ui
     label.device_size = device_size;
     label.metadata_offset = kMetadataOffset;
     label.metadata_size = metadata_size;
-    label.data_start = extents_before * extent_size;
+    label.data_start = data_start;
     label.extent_size = extent_size;
     return label;
 }
 
-Result<void> write_label(int fd, const Label& label)
+Result<void> check_label_layout(const Label& label)
 {
     if (const auto problem = layout_problem(label))
         return fail(ErrorCode::InvalidArgument, fmt::format("not a valid member label: {}", *problem));
+    return {};
+}
+
+Result<void> write_label(int fd, const Label& label)
+{
+    if (auto valid = check_label_layout(label); !valid)
+        return valid;
     const auto size = device_size(fd);
     if (!size)
         return std::unexpected(size.error());

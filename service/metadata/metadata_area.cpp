@@ -16,7 +16,7 @@ namespace {
 
 std::uint64_t slot_size_of(const Label& label)
 {
-    return (label.metadata_size - kSlotsOffset) / 2 / kBlockSize * kBlockSize;
+    return slot_size_of_area(label.metadata_size);
 }
 
 std::uint64_t slot_offset(const Label& label, std::uint32_t slot)
@@ -68,6 +68,10 @@ std::optional<std::string> header_problem(const Label& label, const AreaHeader& 
 
 Result<MetadataArea> MetadataArea::open(int fd, const Label& label)
 {
+    // A label not from read_label could describe an area of any size; its pointers are only
+    // bounded by the slot size, so that must be within the format's limit before any read.
+    if (auto valid = check_label_layout(label); !valid)
+        return std::unexpected(valid.error());
     std::vector<std::uint8_t> block(kSlotsOffset);
     if (auto read = read_exact(fd, label.metadata_offset, block); !read)
         return std::unexpected(read.error());
@@ -107,6 +111,8 @@ Result<MetadataArea> MetadataArea::open(int fd, const Label& label)
 
 Result<MetadataArea> MetadataArea::format(int fd, const Label& label)
 {
+    if (auto valid = check_label_layout(label); !valid)
+        return std::unexpected(valid.error());
     AreaHeader header;
     header.pool_uuid = label.pool_uuid;
     header.member_uuid = label.member_uuid;

@@ -30,9 +30,12 @@ public:
     // Takes the valid header sector with the highest generation. NotFound: neither sector was
     // ever written (the area is not formatted). Corrupt: neither is valid, or the valid one
     // belongs to another pool or member than the label. Unsupported: a sector of a newer format.
+    // InvalidArgument: a label read_label would refuse (check_label_layout), so no copy read
+    // through the area is ever longer than kMaxSlotSize.
     static Result<MetadataArea> open(int fd, const Label& label);
 
     // Makes a fresh area: no committed and no precommitted copy. Whatever the area held is lost.
+    // InvalidArgument: a label read_label would refuse.
     static Result<MetadataArea> format(int fd, const Label& label);
 
     // Writes `document` with sequence number `seq` into the free slot, flushes, then writes a

@@ -3,6 +3,7 @@
 #include <array>
 #include <compare>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -23,7 +24,13 @@ struct Uuid {
     std::string to_string() const;
     bool is_nil() const;
 
-    auto operator<=>(const Uuid&) const = default;
+    // Spelled out rather than defaulted: libc++ 16 (the fuzzers' library) has no operator<=>
+    // for std::array, so a defaulted one is deleted there.
+    bool operator==(const Uuid&) const = default;
+    std::strong_ordering operator<=>(const Uuid& other) const
+    {
+        return std::memcmp(bytes.data(), other.bytes.data(), bytes.size()) <=> 0;
+    }
 };
 
 }  // namespace volumes::metadata
