@@ -18,7 +18,7 @@ Result<DeviceInfo> create(const NewDevice& device, const Table& table, UdevCooki
         task.set(dm_task_set_ro(task.get()), "set read-only");
     // A device without a table gets no disk, so no uevent: a cookie would wait forever.
     if (!table.empty())
-        task.set_cookie(cookie);
+        task.set_cookie(cookie, device.identity);
     if (auto ran = task.run(); !ran) {
         // libdevmapper creates, loads and resumes with tasks of its own, so the kernel's EBUSY
         // for a taken name or uuid does not reach this task: ask the kernel instead.
@@ -58,18 +58,24 @@ Result<void> suspend(const DeviceId& device, SuspendOptions options)
     return task.run();
 }
 
-Result<void> resume(const DeviceId& device, UdevCookie& cookie)
+Result<void> resume(const DeviceId& device, UdevCookie& cookie, UdevIdentity identity)
 {
     DmTask task(DM_DEVICE_RESUME, "resume", device);
-    task.set_cookie(cookie);
+    task.set_cookie(cookie, identity);
     return task.run();
+}
+
+Result<void> resume_keeping_udev_identity(const DeviceId& device)
+{
+    return DmTask(DM_DEVICE_RESUME, "resume", device).run();
 }
 
 Result<void> remove(const DeviceId& device, UdevCookie& cookie)
 {
     DmTask task(DM_DEVICE_REMOVE, "remove", device);
     task.set(dm_task_retry_remove(task.get()), "enable retries");
-    task.set_cookie(cookie);
+    // udev's rules skip REMOVE events; the links it made go with the device.
+    task.set_cookie(cookie, UdevIdentity::Visible);
     return task.run();
 }
 

@@ -10,6 +10,7 @@
 #include "kmod/error.hpp"
 #include "kmod/table_line.hpp"
 #include "kmod/udev_cookie.hpp"
+#include "kmod/udev_identity.hpp"
 
 // The device-mapper operations volumesd uses, one libdevmapper task each.
 namespace volumes::kmod::dm {
@@ -18,6 +19,8 @@ struct NewDevice {
     std::string name;
     std::string uuid;
     bool read_only = false;
+    // Rides on the cookie when the device is created with a table (its first uevents).
+    UdevIdentity identity = UdevIdentity::Visible;
 };
 
 struct SuspendOptions {
@@ -37,7 +40,12 @@ Result<void> reload(const DeviceId& device, const Table& table, bool read_only =
 Result<void> clear_inactive(const DeviceId& device);
 
 Result<void> suspend(const DeviceId& device, SuspendOptions options = {});
-Result<void> resume(const DeviceId& device, UdevCookie& cookie);
+// The resume's CHANGE uevent is the one udev's rules act on, so the device's identity rides
+// on its cookie: a resume without it would make an internal device visible again.
+Result<void> resume(const DeviceId& device, UdevCookie& cookie, UdevIdentity identity);
+// A resume without a cookie: udev's dm rules then take the device's flags from their database,
+// so it keeps the identity its last announced resume gave it. Nothing to wait for.
+Result<void> resume_keeping_udev_identity(const DeviceId& device);
 
 // Removes the device, retrying for a bounded time while udev or a prober still holds it.
 Result<void> remove(const DeviceId& device, UdevCookie& cookie);

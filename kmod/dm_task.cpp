@@ -90,10 +90,10 @@ void DmTask::add_table(const Table& table)
     }
 }
 
-void DmTask::set_cookie(UdevCookie& cookie)
+void DmTask::set_cookie(UdevCookie& cookie, UdevIdentity identity)
 {
     if (!first_error_)
-        set(dm_task_set_cookie(task_.get(), cookie.slot(), cookie.flags()), "set the udev cookie");
+        set(dm_task_set_cookie(task_.get(), cookie.slot(), cookie.flags(identity)), "set the udev cookie");
 }
 
 Result<void> DmTask::run()

@@ -7,6 +7,7 @@
 #include "kmod/device_id.hpp"
 #include "kmod/device_info.hpp"
 #include "kmod/error.hpp"
+#include "kmod/udev_identity.hpp"
 
 struct dm_task;
 
@@ -25,7 +26,7 @@ public:
     // Records a failure if setter_result is 0 (libdevmapper setters return 1 on success).
     void set(int setter_result, std::string_view what, ErrorCode code = ErrorCode::Kernel);
     void add_table(const Table& table);
-    void set_cookie(UdevCookie& cookie);
+    void set_cookie(UdevCookie& cookie, UdevIdentity identity);
 
     Result<void> run();
 

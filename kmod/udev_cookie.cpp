@@ -34,11 +34,12 @@ std::uint32_t* UdevCookie::slot()
     return &value_;
 }
 
-std::uint16_t UdevCookie::flags() const
+std::uint16_t UdevCookie::flags(UdevIdentity identity) const
 {
     // Where udev runs and answers, it alone manages /dev/mapper nodes (as lvm does);
     // without it libdevmapper creates the nodes itself.
-    return dm_udev_get_sync_support() ? DM_UDEV_DISABLE_LIBRARY_FALLBACK : 0;
+    const std::uint16_t fallback = dm_udev_get_sync_support() ? DM_UDEV_DISABLE_LIBRARY_FALLBACK : 0;
+    return fallback | udev_rule_flags(identity);
 }
 
 Result<void> UdevCookie::wait()

@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "kmod/error.hpp"
+#include "kmod/udev_identity.hpp"
 
 namespace volumes::kmod {
 
@@ -19,9 +20,10 @@ public:
     ~UdevCookie();
 
     // For dm_task_set_cookie(): the value slot (0 asks libdevmapper to create the cookie)
-    // and the flags to pass with it.
+    // and the flags to pass with it. Flags are per task, so the devices of one batch may
+    // differ in identity.
     std::uint32_t* slot();
-    std::uint16_t flags() const;
+    std::uint16_t flags(UdevIdentity identity) const;
 
     // Blocks until udev has processed every event of the batch.
     Result<void> wait();

@@ -11,8 +11,10 @@
 #include "service/executor/run_transaction.hpp"
 #include "service/planner/plan_transaction.hpp"
 #include "service/graph/derive_graph.hpp"
+#include "service/graph/udev_identity.hpp"
 #include "service/metadata/document.hpp"
 #include "service/model/names.hpp"
+#include "service/model/volume_lookup.hpp"
 #include "service/model/pool_checks.hpp"
 #include "service/model/pool_codec.hpp"
 
@@ -60,10 +62,14 @@ Result<void> apply_pool_change(ManagedPool& pool, const model::Pool& next, kmod:
     std::optional<ThinMessagesCommit> thin_metadata;
     if (thin) {
         std::optional<std::string> quiesced;
-        if (thin->quiesced)
+        auto quiesced_identity = kmod::UdevIdentity::Visible;
+        if (thin->quiesced) {
             quiesced = model::dm_uuid(next.uuid, *thin->quiesced);
+            if (const auto* origin = model::find_volume(next, *thin->quiesced))
+                quiesced_identity = graph::udev_identity(*origin);
+        }
         thin_metadata.emplace(pool_metadata, model::dm_uuid(next.uuid, thin->thin_pool), thin->messages, thin->undo,
-                              std::move(quiesced));
+                              std::move(quiesced), quiesced_identity);
     }
     executor::MetadataCommit& metadata =
         thin_metadata ? static_cast<executor::MetadataCommit&>(*thin_metadata) : pool_metadata;

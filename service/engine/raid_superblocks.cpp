@@ -3,6 +3,7 @@
 #include "kmod/device_mapper.hpp"
 #include "kmod/udev_cookie.hpp"
 #include "service/engine/error_translation.hpp"
+#include "service/graph/udev_identity.hpp"
 #include "service/model/names.hpp"
 
 namespace volumes::engine {
@@ -13,7 +14,7 @@ Result<void> rewrite_raid_superblocks(const model::Pool& pool, const model::Volu
     if (auto suspended = kmod::dm::suspend(device, {.no_flush = false, .skip_lockfs = true}); !suspended)
         return std::unexpected(from_kmod(suspended.error()));
     kmod::UdevCookie cookie;
-    auto resumed = kmod::dm::resume(device, cookie);
+    auto resumed = kmod::dm::resume(device, cookie, graph::udev_identity(array));
     auto waited = cookie.wait();
     if (!resumed)
         return std::unexpected(from_kmod(resumed.error()));

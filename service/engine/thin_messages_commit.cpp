@@ -38,7 +38,7 @@ executor::Result<void> ThinMessagesCommit::write_precommitted()
         return failed(fmt::format("suspending the origin {}: {}", *quiesced_, suspended.error().message));
     auto sent = send_messages();
     kmod::UdevCookie cookie;
-    auto resumed = kmod::dm::resume(origin, cookie);
+    auto resumed = kmod::dm::resume(origin, cookie, quiesced_identity_);
     if (!sent)
         return sent;
     if (!resumed)

@@ -42,7 +42,7 @@ Result<void> KernelChanges::load(const std::string& uuid, const kmod::Table& tab
 
 Result<void> KernelChanges::resume_new_child(const planner::ResumeNewChild& step)
 {
-    if (auto resumed = dm::resume(by_uuid(step.uuid), preload_cookie_); !resumed)
+    if (auto resumed = dm::resume(by_uuid(step.uuid), preload_cookie_, step.udev_identity); !resumed)
         return kernel_failure(resumed.error());
     resumed_new_.push_back(step.uuid);
     return {};
@@ -53,7 +53,7 @@ Result<void> KernelChanges::suspend(const planner::Suspend& step)
     auto suspended = dm::suspend(by_uuid(step.uuid), {.no_flush = step.no_flush, .skip_lockfs = step.skip_lockfs});
     if (!suspended)
         return kernel_failure(suspended.error());
-    suspended_.push_back(step.uuid);
+    suspended_.push_back({step.uuid, step.udev_identity});
     return {};
 }
 
@@ -67,9 +67,12 @@ std::vector<std::string> KernelChanges::revert()
         if (auto cleared = dm::clear_inactive(by_uuid(uuid)); !cleared)
             problems.push_back(cleared.error().message);
     kmod::UdevCookie cookie;
-    for (const auto& uuid : std::views::reverse(suspended_))
-        if (auto resumed = dm::resume(by_uuid(uuid), cookie); !resumed)
+    for (const auto& device : std::views::reverse(suspended_)) {
+        auto resumed = device.udev_identity ? dm::resume(by_uuid(device.uuid), cookie, *device.udev_identity)
+                                            : dm::resume_keeping_udev_identity(by_uuid(device.uuid));
+        if (!resumed)
             problems.push_back(resumed.error().message);
+    }
     auto leftovers = created_;
     for (const auto& uuid : resumed_new_)
         if (std::find(created_.begin(), created_.end(), uuid) == created_.end())

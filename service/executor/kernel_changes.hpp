@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,7 +39,11 @@ public:
 private:
     std::vector<std::string> created_;
     std::vector<std::string> loaded_;
-    std::vector<std::string> suspended_;
+    struct Suspended {
+        std::string uuid;
+        std::optional<kmod::UdevIdentity> udev_identity;
+    };
+    std::vector<Suspended> suspended_;
     std::vector<std::string> resumed_new_;
     kmod::UdevCookie preload_cookie_;
 };

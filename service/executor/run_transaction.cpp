@@ -146,7 +146,7 @@ Result<void> finish(const Planned& planned)
     kmod::UdevCookie cookie;
     for (const auto& step : steps)
         if (const auto* resume = std::get_if<planner::Resume>(&step))
-            note_kernel(dm::resume(kmod::DeviceId::by_uuid(resume->uuid), cookie));
+            note_kernel(dm::resume(kmod::DeviceId::by_uuid(resume->uuid), cookie, resume->udev_identity));
     note(fault_point("resumed"));
 
     // A leaving device that never had a live table may hold an inactive one (left by a

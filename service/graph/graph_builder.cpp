@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include "kmod/tables/linear_table.hpp"
+#include "service/graph/udev_identity.hpp"
 #include "service/model/names.hpp"
 #include "service/model/volume_lookup.hpp"
 
@@ -79,13 +80,11 @@ model::Result<std::uint64_t> GraphBuilder::size(const model::Volume& volume) con
 model::Result<std::string> GraphBuilder::add_linear(const model::Volume& volume, std::string_view role,
                                                     const model::ExtentMap& extents)
 {
-    auto sub_name = name(volume, role);
-    auto table = linear_over(extents, sub_name);
+    auto table = linear_over(extents, name(volume, role));
     if (!table)
         return std::unexpected(table.error());
-    auto sub_uuid = uuid(volume, role);
-    add(device(std::move(sub_name), sub_uuid, Mapping{std::move(*table), {}}));
-    return sub_uuid;
+    add(device_of(volume, role, Mapping{std::move(*table), {}}));
+    return uuid(volume, role);
 }
 
 kmod::DeviceNumber GraphBuilder::stack_on(const std::string& uuid)
@@ -98,6 +97,14 @@ kmod::DeviceNumber GraphBuilder::stack_on(const std::string& uuid)
         listed = unresolved.insert(unresolved.end(), uuid);
     // Distinct stand-ins, as snapshot and thin-pool tables refuse one device in two places.
     return kmod::DeviceNumber{0, static_cast<std::uint32_t>(listed - unresolved.begin())};
+}
+
+planner::DesiredDevice GraphBuilder::device_of(const model::Volume& volume, std::string_view role,
+                                               Mapping mapping) const
+{
+    auto result = device(name(volume, role), uuid(volume, role), std::move(mapping));
+    result.udev_identity = udev_identity(volume, role);
+    return result;
 }
 
 void GraphBuilder::add(planner::DesiredDevice device)

@@ -49,6 +49,10 @@ public:
     // The number of the graph device `uuid`, for a table stacking on it.
     kmod::DeviceNumber stack_on(const std::string& uuid);
 
+    // The device of `volume`, or of its sub-volume `role`: its name, uuid and udev identity,
+    // default suspend.
+    planner::DesiredDevice device_of(const model::Volume& volume, std::string_view role, Mapping mapping) const;
+
     void add(planner::DesiredDevice device);
 
     DerivedGraph finish() &&;

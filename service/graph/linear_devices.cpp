@@ -34,7 +34,7 @@ model::Result<void> add_tracked_image(GraphBuilder& graph, const model::Volume& 
     auto table = graph.linear_over(leg.data, name);
     if (!table)
         return std::unexpected(table.error());
-    auto result = device(std::move(name), graph.uuid(image), Mapping{std::move(*table), {}});
+    auto result = graph.device_of(image, {}, Mapping{std::move(*table), {}});
     result.read_only = true;
     graph.add(std::move(result));
     return {};

@@ -97,17 +97,17 @@ model::Result<void> add_origin(GraphBuilder& graph, const model::Volume& origin,
     if (!snapshots)
         return std::unexpected(snapshots.error());
     if (!snapshots->merging && !snapshots->any_active_not_merging) {
-        graph.add(device(graph.name(origin), graph.uuid(origin), std::move(own)));
+        graph.add(graph.device_of(origin, {}, std::move(own)));
         return {};
     }
 
     const auto length = kmod::table_length(own.table);
     const auto real_uuid = graph.uuid(origin, model::role::real);
-    graph.add(device(graph.name(origin, model::role::real), real_uuid, std::move(own)));
+    graph.add(graph.device_of(origin, model::role::real, std::move(own)));
     auto visible = visible_origin(graph, origin, snapshots->merging, length, real_uuid);
     if (!visible)
         return std::unexpected(visible.error());
-    graph.add(with_lockfs(device(graph.name(origin), graph.uuid(origin), std::move(*visible))));
+    graph.add(with_lockfs(graph.device_of(origin, {}, std::move(*visible))));
     return {};
 }
 
@@ -141,7 +141,7 @@ model::Result<void> add_snapshot(GraphBuilder& graph, const model::Volume& snaps
     auto line = built(kmod::snapshot_table_line(*table), name);
     if (!line)
         return std::unexpected(line.error());
-    auto snapshot_device = with_lockfs(device(name, graph.uuid(snapshot), Mapping{{std::move(*line)}, {real_uuid, *cow_uuid}}));
+    auto snapshot_device = with_lockfs(graph.device_of(snapshot, {}, Mapping{{std::move(*line)}, {real_uuid, *cow_uuid}}));
     snapshot_device.quiesced = {graph.uuid(*origin)};
     graph.add(std::move(snapshot_device));
     return {};

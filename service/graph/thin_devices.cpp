@@ -36,7 +36,7 @@ model::Result<void> add_thin_pool(GraphBuilder& graph, const model::Volume& pool
     if (!line)
         return std::unexpected(line.error());
 
-    auto result = device(std::move(name), graph.uuid(pool_volume), Mapping{{std::move(*line)}, {*tmeta, *tdata}});
+    auto result = graph.device_of(pool_volume, {}, Mapping{{std::move(*line)}, {*tmeta, *tdata}});
     // I/O queued while the pool is out of data space waits for the next table.
     result.suspend.no_flush = true;
     graph.add(std::move(result));
@@ -68,7 +68,7 @@ model::Result<void> add_thin(GraphBuilder& graph, const model::Volume& thin, con
     if (!line)
         return std::unexpected(line.error());
 
-    auto result = device(std::move(name), graph.uuid(thin), Mapping{{std::move(*line)}, {pool_uuid}});
+    auto result = graph.device_of(thin, {}, Mapping{{std::move(*line)}, {pool_uuid}});
     result.suspend.no_flush = true;
     graph.add(std::move(result));
     return {};

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "kmod/table_line.hpp"
+#include "kmod/udev_identity.hpp"
 
 namespace volumes::planner {
 
@@ -35,6 +36,8 @@ struct DesiredDevice {
     // a write through the origin before the snapshot is resumed would miss the snapshot.
     std::vector<std::string> quiesced;
     SuspendMode suspend;
+    // What udev's rules make of it, announced on every resume.
+    kmod::UdevIdentity udev_identity = kmod::UdevIdentity::Visible;
 
     bool operator==(const DesiredDevice&) const = default;
 };

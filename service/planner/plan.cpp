@@ -18,6 +18,14 @@ const char* read_only_word(bool read_only)
     return read_only ? " read-only" : "";
 }
 
+// Visible, the common case, is not spelled out.
+std::string identity_words(kmod::UdevIdentity identity)
+{
+    if (identity == kmod::UdevIdentity::Visible)
+        return {};
+    return fmt::format(" as {}", kmod::to_string(identity));
+}
+
 std::string table_text(const kmod::Table& table)
 {
     std::string text;
@@ -40,13 +48,16 @@ std::string to_string(const Step& step)
                 return fmt::format("load {}{}: {}", s.uuid, read_only_word(s.read_only), table_text(s.table));
             },
             [](const LoadError& s) { return fmt::format("load-error {} {}", s.uuid, s.length); },
-            [](const ResumeNewChild& s) { return fmt::format("resume-new-child {}", s.uuid); },
+            [](const ResumeNewChild& s) {
+                return fmt::format("resume-new-child {}{}", s.uuid, identity_words(s.udev_identity));
+            },
             [](const Suspend& s) {
-                return fmt::format("suspend {} {} {}", s.uuid, s.no_flush ? "no-flush" : "flush",
-                                   s.skip_lockfs ? "skip-lockfs" : "lockfs");
+                return fmt::format("suspend {} {} {}{}", s.uuid, s.no_flush ? "no-flush" : "flush",
+                                   s.skip_lockfs ? "skip-lockfs" : "lockfs",
+                                   s.udev_identity ? identity_words(*s.udev_identity) : " as udev knows it");
             },
             [](const CommitMetadata&) { return std::string("commit-metadata"); },
-            [](const Resume& s) { return fmt::format("resume {}", s.uuid); },
+            [](const Resume& s) { return fmt::format("resume {}{}", s.uuid, identity_words(s.udev_identity)); },
             [](const Remove& s) { return fmt::format("remove {}", s.uuid); },
             [](const WaitForUdev&) { return std::string("wait-for-udev"); },
         },

@@ -1,15 +1,22 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "kmod/table_line.hpp"
+#include "kmod/udev_identity.hpp"
 
 namespace volumes::planner {
 
 // The steps of one transaction. Every step but Create names its device by dm uuid.
+
+// Resume, ResumeNewChild and Suspend carry the device's udev identity: the resume (or, for
+// Suspend, a revert's resume) announces it on the uevent udev's rules act on. A device leaving
+// the graph is Internal on its last resume, to its error table; a revert resumes it as udev
+// already knows it (no identity).
 
 // A new device with no table yet.
 struct Create {
@@ -41,6 +48,7 @@ struct LoadError {
 // parents resume after the commit.
 struct ResumeNewChild {
     std::string uuid;
+    kmod::UdevIdentity udev_identity = kmod::UdevIdentity::Visible;
     bool operator==(const ResumeNewChild&) const = default;
 };
 
@@ -48,6 +56,7 @@ struct Suspend {
     std::string uuid;
     bool no_flush = false;
     bool skip_lockfs = true;
+    std::optional<kmod::UdevIdentity> udev_identity = kmod::UdevIdentity::Visible;  // for a revert
     bool operator==(const Suspend&) const = default;
 };
 
@@ -58,6 +67,7 @@ struct CommitMetadata {
 
 struct Resume {
     std::string uuid;
+    kmod::UdevIdentity udev_identity = kmod::UdevIdentity::Visible;
     bool operator==(const Resume&) const = default;
 };
 
@@ -79,7 +89,7 @@ struct Plan {
     bool operator==(const Plan&) const = default;
 };
 
-// One line, e.g. "suspend VOLUMES-x no-flush skip-lockfs" or
+// One line, e.g. "suspend VOLUMES-x no-flush skip-lockfs", "resume VOLUMES-x-cow as internal" or
 // "load VOLUMES-x read-only: 0 100 linear 8:16 0 | 100 50 linear 8:32 0".
 std::string to_string(const Step& step);
 // One step per line, each ending in '\n'.

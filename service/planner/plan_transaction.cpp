@@ -22,6 +22,8 @@ enum class Change {
 
 // The leaving devices' suspend mode: wait out their I/O and freeze anything mounted.
 constexpr SuspendMode leaving_suspend{.no_flush = false, .skip_lockfs = false};
+// A leaving device's last resume is to its error table: nothing should probe it or link to it.
+constexpr kmod::UdevIdentity leaving_identity = kmod::UdevIdentity::Internal;
 
 template <class Name>
 std::unexpected<Error> cycle_error(std::string_view graph, const std::vector<std::vector<std::size_t>>& children,
@@ -168,7 +170,7 @@ Result<Plan> plan_transaction(const LiveState& live_state, const DesiredGraph& d
         }
         steps.push_back(Load{device.uuid, device.table, device.read_only});
         if ((change[i] == Change::New || change[i] == Change::FirstTable) && has_desired_parent[i]) {
-            steps.push_back(ResumeNewChild{device.uuid});
+            steps.push_back(ResumeNewChild{device.uuid, device.udev_identity});
             resumed_in_preload[i] = true;
             udev_events = true;
         }
@@ -184,7 +186,9 @@ Result<Plan> plan_transaction(const LiveState& live_state, const DesiredGraph& d
         if (!suspend[l] || device.suspended)
             continue;
         const auto mode = leaving(l) ? leaving_suspend : wanted[*desired_of[l]].suspend;
-        steps.push_back(Suspend{device.uuid, mode.no_flush, mode.skip_lockfs});
+        const auto identity =
+            leaving(l) ? std::nullopt : std::optional<kmod::UdevIdentity>(wanted[*desired_of[l]].udev_identity);
+        steps.push_back(Suspend{device.uuid, mode.no_flush, mode.skip_lockfs, identity});
     }
 
     steps.push_back(CommitMetadata{});
@@ -195,7 +199,7 @@ Result<Plan> plan_transaction(const LiveState& live_state, const DesiredGraph& d
     std::vector<bool> resumed_first(live.devices.size(), false);
     for (const auto l : live_bottom_up) {
         if (leaving_live(l) && live.devices[l]->suspended && !live.parents[l].empty()) {
-            steps.push_back(Resume{live.devices[l]->uuid});
+            steps.push_back(Resume{live.devices[l]->uuid, leaving_identity});
             resumed_first[l] = true;
             udev_events = true;
         }
@@ -205,14 +209,14 @@ Result<Plan> plan_transaction(const LiveState& live_state, const DesiredGraph& d
         if (live_of[i])
             resume = resume || suspend[*live_of[i]] || live.devices[*live_of[i]]->suspended;
         if (resume) {
-            steps.push_back(Resume{wanted[i].uuid});
+            steps.push_back(Resume{wanted[i].uuid, wanted[i].udev_identity});
             udev_events = true;
         }
     }
     // Leaving devices top-down, so each parent's old table is gone before its children's go.
     for (const auto l : live_top_down) {
         if (leaving_live(l) && !resumed_first[l]) {
-            steps.push_back(Resume{live.devices[l]->uuid});
+            steps.push_back(Resume{live.devices[l]->uuid, leaving_identity});
             udev_events = true;
         }
     }

@@ -75,7 +75,7 @@ void remove_all_pool_devices()
                 continue;
             (void)dm::clear_inactive(id);
             kmod::UdevCookie resume_cookie;
-            (void)dm::resume(id, resume_cookie);
+            (void)dm::resume(id, resume_cookie, kmod::UdevIdentity::Internal);
             (void)resume_cookie.wait();
         }
     }
@@ -88,7 +88,7 @@ void remove_all_pool_devices()
             if (auto info = dm::info(id); info && info->suspended) {
                 (void)dm::clear_inactive(id);
                 kmod::UdevCookie resume_cookie;
-                (void)dm::resume(id, resume_cookie);
+                (void)dm::resume(id, resume_cookie, kmod::UdevIdentity::Internal);
                 (void)resume_cookie.wait();
             }
             kmod::UdevCookie cookie;

@@ -122,7 +122,7 @@ void remove_pool_devices()
         if (device.has_inactive_table)
             (void)dm::clear_inactive(id);
         if (device.suspended)
-            (void)dm::resume(id, cookie);
+            (void)dm::resume(id, cookie, kmod::UdevIdentity::Internal);
     }
     (void)cookie.wait();
     state = pool_state();

@@ -99,7 +99,7 @@ TEST_F(TransactionTest, RemovesAMiddleLayerThroughAnErrorTable)
                                            "suspend " + uuid_of("top") + " flush skip-lockfs",
                                            "commit-metadata",
                                            "resume " + uuid_of("top"),
-                                           "resume " + uuid_of("mid"),
+                                           "resume " + uuid_of("mid") + " as internal",
                                            "remove " + uuid_of("mid"),
                                            "wait-for-udev",
                                        }));

@@ -104,7 +104,7 @@ TEST_F(DeviceMapperTest, ReloadIsInactiveUntilResumeAndClearDropsIt)
     EXPECT_TRUE(while_suspended->suspended);
 
     UdevCookie cookie;
-    ASSERT_TRUE(dm::resume(device, cookie));
+    ASSERT_TRUE(dm::resume(device, cookie, kmod::UdevIdentity::Visible));
     ASSERT_TRUE(cookie.wait());
     auto resumed = dm::info(device);
     ASSERT_TRUE(resumed);

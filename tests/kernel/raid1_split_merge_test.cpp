@@ -46,7 +46,7 @@ void reload_and_resume(const std::string& name, const TableLine& line)
         ASSERT_TRUE(suspended) << suspended.error().message;
     }
     UdevCookie cookie;
-    auto resumed = dm::resume(device, cookie);
+    auto resumed = dm::resume(device, cookie, kmod::UdevIdentity::Visible);
     ASSERT_TRUE(resumed) << resumed.error().message;
     ASSERT_TRUE(cookie.wait());
 }
@@ -58,7 +58,7 @@ void suspend_and_resume(const std::string& name)
     auto suspended = dm::suspend(device, {.no_flush = false, .skip_lockfs = true});
     ASSERT_TRUE(suspended) << suspended.error().message;
     UdevCookie cookie;
-    auto resumed = dm::resume(device, cookie);
+    auto resumed = dm::resume(device, cookie, kmod::UdevIdentity::Visible);
     ASSERT_TRUE(resumed) << resumed.error().message;
     ASSERT_TRUE(cookie.wait());
 }

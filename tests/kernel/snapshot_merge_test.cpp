@@ -100,7 +100,7 @@ TEST(SnapshotMerge, HandoverRollsTheOriginBackToTheSnapshot)
     create(snapshot_name, {*snapshot_line});
     {
         UdevCookie cookie;
-        expect_ok(dm::resume(origin, cookie));
+        expect_ok(dm::resume(origin, cookie, kmod::UdevIdentity::Visible));
     }
 
     // Writes to the origin after the snapshot: the snapshot still shows the old data.
@@ -125,8 +125,8 @@ TEST(SnapshotMerge, HandoverRollsTheOriginBackToTheSnapshot)
     expect_ok(dm::suspend(origin, {.no_flush = false, .skip_lockfs = false}));
     {
         UdevCookie cookie;
-        expect_ok(dm::resume(origin, cookie));
-        expect_ok(dm::resume(snapshot_device, cookie));
+        expect_ok(dm::resume(origin, cookie, kmod::UdevIdentity::Visible));
+        expect_ok(dm::resume(snapshot_device, cookie, kmod::UdevIdentity::Visible));
         expect_ok(cookie.wait());
     }
     auto origin_table = dm::table(origin);
@@ -155,7 +155,7 @@ TEST(SnapshotMerge, HandoverRollsTheOriginBackToTheSnapshot)
     expect_ok(dm::suspend(origin, {.no_flush = false, .skip_lockfs = false}));
     {
         UdevCookie cookie;
-        expect_ok(dm::resume(origin, cookie));
+        expect_ok(dm::resume(origin, cookie, kmod::UdevIdentity::Visible));
         expect_ok(dm::remove(snapshot_device, cookie));
         expect_ok(dm::remove(DeviceId::by_name(cow_name), cookie));
         expect_ok(dm::remove(DeviceId::by_name(real_name), cookie));

@@ -54,6 +54,8 @@ _guest_install_project() {
       echo "cmake --install $build failed: $(tail -n 5 "$GUEST_SERVICES_DIR/install.log" | tr '\n' ' ')" >"$status"
     else
       echo "installed" >"$status"
+      # udevd started before the install; it must see the project's rules (udev/).
+      udevadm control --reload
     fi
   fi
   echo "=== guest: installing $build into the guest's root: $(<"$status")"

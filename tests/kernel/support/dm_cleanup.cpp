@@ -16,7 +16,7 @@ DmCleanup::~DmCleanup()
             continue;
         kmod::UdevCookie cookie;
         if (info->suspended)
-            (void)dm::resume(device, cookie);
+            (void)dm::resume(device, cookie, kmod::UdevIdentity::Internal);
         if (auto removed = dm::remove(device, cookie); !removed)
             std::cerr << "cleanup: " << removed.error().message << '\n';
     }

@@ -37,7 +37,7 @@ TEST(PlanLayerRemoval, MiddleLayerGetsErrorAndGoesAfterItsParentResumes)
               "suspend VOLUMES-P1-a flush skip-lockfs\n"
               "commit-metadata\n"
               "resume VOLUMES-P1-a\n"
-              "resume VOLUMES-P1-b\n"
+              "resume VOLUMES-P1-b as internal\n"
               "remove VOLUMES-P1-b\n"
               "wait-for-udev\n");
 }
@@ -57,7 +57,7 @@ TEST(PlanLayerRemoval, OrderFollowsTheStackingNotTheListing)
               "suspend VOLUMES-P1-a flush skip-lockfs\n"
               "commit-metadata\n"
               "resume VOLUMES-P1-a\n"
-              "resume VOLUMES-P1-b\n"
+              "resume VOLUMES-P1-b as internal\n"
               "remove VOLUMES-P1-b\n"
               "wait-for-udev\n");
 }
@@ -77,7 +77,7 @@ TEST(PlanLayerRemoval, ASuspendedLeavingLayerIsResumedBeforeItsParent)
               "load-error VOLUMES-P1-b 409600\n"
               "suspend VOLUMES-P1-a flush skip-lockfs\n"
               "commit-metadata\n"
-              "resume VOLUMES-P1-b\n"
+              "resume VOLUMES-P1-b as internal\n"
               "resume VOLUMES-P1-a\n"
               "remove VOLUMES-P1-b\n"
               "wait-for-udev\n");

@@ -42,8 +42,8 @@ TEST(PlanRaid1Split, SplitImageBecomesAReadOnlyVolume)
               "commit-metadata\n"
               "resume VOLUMES-P1-lv1\n"
               "resume VOLUMES-P1-lv1split\n"
-              "resume VOLUMES-P1-lv1_rmeta_1\n"
-              "resume VOLUMES-P1-lv1_rimage_1\n"
+              "resume VOLUMES-P1-lv1_rmeta_1 as internal\n"
+              "resume VOLUMES-P1-lv1_rimage_1 as internal\n"
               "remove VOLUMES-P1-lv1_rmeta_1\n"
               "remove VOLUMES-P1-lv1_rimage_1\n"
               "wait-for-udev\n");
@@ -70,7 +70,7 @@ TEST(PlanRaid1Split, SplitImageKeepingItsDevice)
               "commit-metadata\n"
               "resume VOLUMES-P1-lv1\n"
               "resume VOLUMES-P1-lv1_rimage_1\n"
-              "resume VOLUMES-P1-lv1_rmeta_1\n"
+              "resume VOLUMES-P1-lv1_rmeta_1 as internal\n"
               "remove VOLUMES-P1-lv1_rmeta_1\n"
               "wait-for-udev\n");
 }
@@ -99,10 +99,10 @@ TEST(PlanRaid1Split, MergeBack)
               "load VOLUMES-P1-lv1: 0 2097152 raid raid1 3 0 region_size 1024 2 253:0 253:1 253:6 253:7\n"
               "load-error VOLUMES-P1-lv1split 2097152\n"
               "suspend VOLUMES-P1-lv1 flush skip-lockfs\n"
-              "suspend VOLUMES-P1-lv1split flush lockfs\n"
+              "suspend VOLUMES-P1-lv1split flush lockfs as udev knows it\n"
               "commit-metadata\n"
               "resume VOLUMES-P1-lv1\n"
-              "resume VOLUMES-P1-lv1split\n"
+              "resume VOLUMES-P1-lv1split as internal\n"
               "remove VOLUMES-P1-lv1split\n"
               "wait-for-udev\n");
 }

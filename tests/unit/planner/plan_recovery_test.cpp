@@ -112,9 +112,9 @@ TEST(PlanRecovery, DevicesOutsideThePrefixAreNeverTouched)
     live_pool.devices.push_back(lvm);
     EXPECT_EQ(render(plan_transaction(live_pool, {}, prefix)),
               "load-error VOLUMES-P1-lv0 204800\n"
-              "suspend VOLUMES-P1-lv0 flush lockfs\n"
+              "suspend VOLUMES-P1-lv0 flush lockfs as udev knows it\n"
               "commit-metadata\n"
-              "resume VOLUMES-P1-lv0\n"
+              "resume VOLUMES-P1-lv0 as internal\n"
               "remove VOLUMES-P1-lv0\n"
               "wait-for-udev\n");
 }

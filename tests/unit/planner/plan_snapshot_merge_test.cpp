@@ -58,10 +58,10 @@ TEST(PlanSnapshotMerge, OriginTakesOverTheCowBeforeTheSnapshotResumes)
               "load VOLUMES-P1-base: 0 1048576 snapshot-merge 253:0 253:1 P 8\n"
               "load-error VOLUMES-P1-snap 1048576\n"
               "suspend VOLUMES-P1-base flush lockfs\n"
-              "suspend VOLUMES-P1-snap flush lockfs\n"
+              "suspend VOLUMES-P1-snap flush lockfs as udev knows it\n"
               "commit-metadata\n"
               "resume VOLUMES-P1-base\n"
-              "resume VOLUMES-P1-snap\n"
+              "resume VOLUMES-P1-snap as internal\n"
               "remove VOLUMES-P1-snap\n"
               "wait-for-udev\n");
 }
