@@ -9,6 +9,7 @@
 namespace volumes::model {
 namespace {
 
+using namespace testing;
 using nlohmann::json;
 using volumes::testing::fails_with;
 using volumes::testing::succeeded;
