@@ -44,6 +44,29 @@ Result<BlockDevice> BlockDevice::open(const std::string& path, bool writable)
     return BlockDevice(fd.release(), path, kmod::DeviceNumber::from_dev_t(st.st_rdev), size);
 }
 
+Result<BlockDevice> BlockDevice::reopen(int fd, const std::string& path, bool writable)
+{
+    struct stat held {};
+    if (::fstat(fd, &held) != 0)
+        return fail(ErrorCode::Io, fmt::format("fstat {}: {}", path, std::strerror(errno)), errno);
+    const auto link = fmt::format("/proc/self/fd/{}", fd);
+    UniqueFd again(::open(link.c_str(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC));
+    if (!again) {
+        const int err = errno;
+        return fail(ErrorCode::Io, fmt::format("cannot open {} again through {}: {}", path, link, std::strerror(err)),
+                    err);
+    }
+    struct stat st {};
+    if (::fstat(again.get(), &st) != 0)
+        return fail(ErrorCode::Io, fmt::format("fstat {}: {}", path, std::strerror(errno)), errno);
+    if (!S_ISBLK(st.st_mode) || st.st_rdev != held.st_rdev)
+        return fail(ErrorCode::Io, fmt::format("opening {} again through {} gave another file", path, link));
+    std::uint64_t size = 0;
+    if (::ioctl(again.get(), BLKGETSIZE64, &size) != 0)
+        return fail(ErrorCode::Io, fmt::format("BLKGETSIZE64 on {}: {}", path, std::strerror(errno)), errno);
+    return BlockDevice(again.release(), path, kmod::DeviceNumber::from_dev_t(st.st_rdev), size);
+}
+
 BlockDevice::BlockDevice(BlockDevice&& other) noexcept
     : fd_(std::exchange(other.fd_, -1)),
       path_(std::move(other.path_)),

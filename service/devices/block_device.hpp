@@ -14,6 +14,9 @@ class BlockDevice {
 public:
     // NotFound: no such path. InvalidArgument: not a block device. Io: open or an ioctl failed.
     static Result<BlockDevice> open(const std::string& path, bool writable);
+    // The device `fd` is open on, opened again through /proc/self/fd (so the path is not
+    // resolved again); `path` is kept for messages. Io when that fails.
+    static Result<BlockDevice> reopen(int fd, const std::string& path, bool writable);
 
     BlockDevice(BlockDevice&& other) noexcept;
     BlockDevice& operator=(BlockDevice&& other) noexcept;

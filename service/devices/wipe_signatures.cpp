@@ -3,13 +3,10 @@
 #include <cerrno>
 #include <cstring>
 
-#include <fcntl.h>
 #include <fmt/core.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "service/devices/blkid_signatures.hpp"
-#include "service/devices/unique_fd.hpp"
 #include "service/metadata/label.hpp"
 
 namespace volumes::devices {
@@ -21,23 +18,9 @@ constexpr int kMaxWipes = 64;
 
 }  // namespace
 
-Result<void> wipe_signatures(const std::string& path, bool member_label)
+Result<void> wipe_signatures(int fd, const std::string& path, bool member_label)
 {
-    UniqueFd fd(::open(path.c_str(), O_RDWR | O_EXCL | O_CLOEXEC));
-    if (!fd) {
-        const int err = errno;
-        if (err == EBUSY)
-            return fail(ErrorCode::InUse, fmt::format("{} is in use: it cannot be opened exclusively", path), err);
-        return fail(err == ENOENT ? ErrorCode::NotFound : ErrorCode::Io,
-                    fmt::format("cannot open {} for writing: {}", path, std::strerror(err)), err);
-    }
-    struct stat st {};
-    if (::fstat(fd.get(), &st) != 0)
-        return fail(ErrorCode::Io, fmt::format("fstat {}: {}", path, std::strerror(errno)), errno);
-    if (!S_ISBLK(st.st_mode))
-        return fail(ErrorCode::InvalidArgument, fmt::format("{} is not a block device", path));
-
-    auto probe = new_signature_probe(fd.get(), path);
+    auto probe = new_signature_probe(fd, path);
     if (!probe)
         return std::unexpected(probe.error());
     for (int wipes = 0;; ++wipes) {
@@ -58,10 +41,10 @@ Result<void> wipe_signatures(const std::string& path, bool member_label)
     }
 
     if (member_label) {
-        if (auto erased = metadata::erase_label(fd.get()); !erased)
+        if (auto erased = metadata::erase_label(fd); !erased)
             return fail(ErrorCode::Io, fmt::format("{}: {}", path, erased.error().message), erased.error().errnum);
     }
-    if (::fsync(fd.get()) != 0)
+    if (::fsync(fd) != 0)
         return fail(ErrorCode::Io, fmt::format("fsync {}: {}", path, std::strerror(errno)), errno);
     return {};
 }

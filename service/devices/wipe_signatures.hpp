@@ -6,9 +6,9 @@
 
 namespace volumes::devices {
 
-// Opens the device read-write and O_EXCL (InUse when that fails with EBUSY), erases every
-// signature libblkid finds, the member label sector too when `member_label`, and flushes.
-// Internal to devices/: prepare_member checks first and verifies after.
-Result<void> wipe_signatures(const std::string& path, bool member_label);
+// Erases every signature libblkid finds through `fd` (open read-write, and O_EXCL: an
+// AdmittedDevice's), the member label sector too when `member_label`, and flushes. `path` is
+// for messages. Internal to devices/: erase_signatures checks first and verifies after.
+Result<void> wipe_signatures(int fd, const std::string& path, bool member_label);
 
 }  // namespace volumes::devices

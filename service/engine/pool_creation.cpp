@@ -6,6 +6,7 @@
 
 #include <fmt/core.h>
 
+#include "service/devices/admitted_device.hpp"
 #include "service/devices/member_candidate.hpp"
 #include "service/engine/error_translation.hpp"
 #include "service/metadata/document.hpp"
@@ -32,35 +33,53 @@ Result<void> check_request(const std::string& name, const std::vector<std::strin
     return {};
 }
 
-Result<std::vector<devices::BlockDevice>> open_candidates(const std::vector<std::string>& paths,
-                                                          const CreatePoolOptions& options)
+// A device held O_EXCL from its checks to the last write of the creation, and the shared
+// descriptor the engine keeps once it is a member.
+struct Candidate {
+    devices::AdmittedDevice device;
+    std::vector<devices::Signature> signatures;  // what force erases
+    devices::BlockDevice kept;
+};
+
+// Two paths of one device: the second exclusive open would fail as if another program held it.
+Result<void> check_not_listed_twice(const std::string& path, const std::vector<Candidate>& admitted)
 {
-    for (const auto& path : paths) {
-        if (auto unused = devices::check_unused(path); !unused)
-            return std::unexpected(from_devices(unused.error()));
-        if (!options.force)
-            if (auto prepared = devices::prepare_member(path, false); !prepared)
-                return std::unexpected(from_devices(prepared.error()));
-    }
-    std::vector<devices::BlockDevice> opened;
-    for (const auto& path : paths) {
-        auto device = devices::BlockDevice::open(path, true);
-        if (!device)
-            return std::unexpected(from_devices(device.error()));
-        for (const auto& other : opened)
-            if (other.number() == device->number())
-                return fail(ErrorCode::InvalidArgument,
-                            fmt::format("{} and {} are the same device", other.path(), device->path()));
-        opened.push_back(std::move(*device));
-    }
-    return opened;
+    const auto number = kmod::DeviceNumber::of_path(path);
+    if (!number)
+        return {};
+    for (const auto& other : admitted)
+        if (other.device.number() == *number)
+            return fail(ErrorCode::InvalidArgument,
+                        fmt::format("{} and {} are the same device", other.device.path(), path));
+    return {};
 }
 
-Result<std::vector<metadata::Label>> plan_labels(const std::vector<devices::BlockDevice>& devices,
+Result<std::vector<Candidate>> admit_candidates(const std::vector<std::string>& paths, const CreatePoolOptions& options)
+{
+    std::vector<Candidate> admitted;
+    for (const auto& path : paths) {
+        if (auto once = check_not_listed_twice(path, admitted); !once)
+            return std::unexpected(once.error());
+        auto device = devices::AdmittedDevice::open(path, true);
+        if (!device)
+            return std::unexpected(from_devices(device.error()));
+        auto signatures = devices::check_admission(*device, options.force);
+        if (!signatures)
+            return std::unexpected(from_devices(signatures.error()));
+        auto kept = device->open_shared(true);
+        if (!kept)
+            return std::unexpected(from_devices(kept.error()));
+        admitted.push_back({std::move(*device), std::move(*signatures), std::move(*kept)});
+    }
+    return admitted;
+}
+
+Result<std::vector<metadata::Label>> plan_labels(const std::vector<Candidate>& candidates,
                                                  const model::Uuid& pool_uuid, std::uint64_t extent_size)
 {
     std::vector<metadata::Label> labels;
-    for (const auto& device : devices) {
+    for (const auto& candidate : candidates) {
+        const auto& device = candidate.device;
         auto member_uuid = model::Uuid::generate();
         if (!member_uuid)
             return std::unexpected(from_metadata(member_uuid.error()));
@@ -79,44 +98,56 @@ Result<std::unique_ptr<ManagedPool>> create_pool_on(const std::string& name, con
 {
     if (auto checked = check_request(name, paths, options); !checked)
         return std::unexpected(checked.error());
-    auto devices = open_candidates(paths, options);
-    if (!devices)
-        return std::unexpected(devices.error());
+    auto candidates = admit_candidates(paths, options);
+    if (!candidates)
+        return std::unexpected(candidates.error());
     auto pool_uuid = model::Uuid::generate();
     if (!pool_uuid)
         return std::unexpected(from_metadata(pool_uuid.error()));
-    auto labels = plan_labels(*devices, *pool_uuid, options.extent_size);
+    auto labels = plan_labels(*candidates, *pool_uuid, options.extent_size);
     if (!labels)
         return std::unexpected(labels.error());
 
-    if (options.force)
-        for (const auto& path : paths)
-            if (auto prepared = devices::prepare_member(path, true); !prepared)
-                return std::unexpected(from_devices(prepared.error()));
+    for (auto& candidate : *candidates)
+        if (auto erased = devices::erase_signatures(candidate.device, candidate.signatures); !erased)
+            return std::unexpected(from_devices(erased.error()));
 
-    auto managed = std::make_unique<ManagedPool>();
-    managed->pool = {*pool_uuid, name, options.owner, options.extent_size, {}, {}};
-    for (std::size_t i = 0; i < devices->size(); ++i) {
-        auto& device = (*devices)[i];
+    // Every write of the creation goes through the admitted, exclusive descriptors.
+    std::vector<metadata::MetadataArea> areas;
+    for (std::size_t i = 0; i < candidates->size(); ++i) {
+        const auto& device = (*candidates)[i].device;
         const auto& label = (*labels)[i];
         auto area = metadata::MetadataArea::format(device.fd(), label);
         if (!area)
             return fail(ErrorCode::Failed, fmt::format("{}: {}", device.path(), area.error().message));
         if (auto written = metadata::write_label(device.fd(), label); !written)
             return fail(ErrorCode::Failed, fmt::format("{}: {}", device.path(), written.error().message));
-        managed->pool.members.push_back({label.member_uuid, label.extent_count()});
-        managed->members.push_back({std::move(device), std::move(*area)});
+        areas.push_back(std::move(*area));
     }
 
+    auto managed = std::make_unique<ManagedPool>();
+    managed->pool = {*pool_uuid, name, options.owner, options.extent_size, {}, {}};
+    for (const auto& label : *labels)
+        managed->pool.members.push_back({label.member_uuid, label.extent_count()});
     auto document = metadata::encode_document({1, *pool_uuid, model::encode_pool(managed->pool)});
     if (!document)
         return std::unexpected(from_metadata(document.error()));
-    for (auto& member : managed->members) {
-        auto written = member.area.write_precommitted(*document, 1);
+    for (std::size_t i = 0; i < areas.size(); ++i) {
+        auto written = areas[i].write_precommitted(*document, 1);
         if (written)
-            written = member.area.commit();
+            written = areas[i].commit();
         if (!written)
-            return fail(ErrorCode::Failed, fmt::format("{}: {}", member.device.path(), written.error().message));
+            return fail(ErrorCode::Failed, fmt::format("{}: {}", (*candidates)[i].device.path(), written.error().message));
+    }
+
+    // The exclusive descriptors close when `candidates` goes; the engine keeps shared ones,
+    // as it does for the members it finds at start-up.
+    for (std::size_t i = 0; i < candidates->size(); ++i) {
+        auto& kept = (*candidates)[i].kept;
+        auto area = metadata::MetadataArea::open(kept.fd(), (*labels)[i]);
+        if (!area)
+            return fail(ErrorCode::Failed, fmt::format("{}: {}", kept.path(), area.error().message));
+        managed->members.push_back({std::move(kept), std::move(*area)});
     }
     managed->seq = 1;
     return managed;

@@ -12,17 +12,20 @@
 namespace volumes::engine {
 
 struct CreatePoolOptions {
-    // Erase filesystem, partition-table, RAID/LVM and pool signatures instead of refusing the
-    // device. Devices that are open or mounted are refused either way.
+    // Erase filesystem, partition-table, RAID/LVM signatures and corrupt pool labels instead of
+    // refusing the device. Devices that are open, mounted or held, members of a pool (a valid
+    // label) and volumesd's own dm devices are refused either way.
     bool force = false;
     std::uint64_t extent_size = metadata::kDefaultExtentSize;
     // The machine-id recorded as the pool's owner (set by the engine, not by callers).
     std::string owner;
 };
 
-// Makes the devices members of a new pool with no volumes: checks every device before it
-// writes to any (unused, no signature unless forced), then writes each member's label and
-// metadata area and commits the first document (seq 1) on all of them.
+// Makes the devices members of a new pool with no volumes: admits every device before it
+// writes to any (devices::AdmittedDevice: opened O_EXCL, unused, not volumesd's, no signature
+// unless forced), then, through those same exclusive descriptors, erases what force allows,
+// writes each member's metadata area and label and commits the first document (seq 1) on all
+// of them. The pool keeps shared descriptors of its members, as after start-up.
 Result<std::unique_ptr<ManagedPool>> create_pool_on(const std::string& name, const std::vector<std::string>& paths,
                                                     const CreatePoolOptions& options);
 

@@ -119,5 +119,29 @@ TEST(PoolCreation, BadRequestsAreRefusedWithoutWriting)
     EXPECT_EQ(again.error().code, ErrorCode::AlreadyExists);
 }
 
+TEST(PoolCreation, AMemberOfAnotherPoolIsRefusedEvenWithForce)
+{
+    LoopDevice a(64 * mib), b(64 * mib), blank(64 * mib);
+    test::PoolDevicesRemovedOnExit cleanup;
+    auto engine = start_engine();
+    auto first = engine->create_pool("first", {a.path(), b.path()});
+    ASSERT_TRUE(first) << first.error().message;
+    const auto a_before = test::digest(a.path(), 0, 8 * mib);
+    const auto blank_before = test::digest(blank.path(), 0, 8 * mib);
+
+    for (const bool force : {false, true}) {
+        auto refused = engine->create_pool("second", {blank.path(), a.path()}, {.force = force});
+        ASSERT_FALSE(refused);
+        EXPECT_EQ(refused.error().code, ErrorCode::InUse) << refused.error().message;
+        EXPECT_NE(refused.error().message.find(first->uuid.to_string()), std::string::npos) << refused.error().message;
+    }
+    EXPECT_EQ(test::digest(a.path(), 0, 8 * mib), a_before);
+    EXPECT_EQ(test::digest(blank.path(), 0, 8 * mib), blank_before) << "the refused request wrote to its first device";
+    EXPECT_FALSE(engine->pool("second"));
+    // The members stay usable by their pool, and the refused device by a new one.
+    auto second = engine->create_pool("second", {blank.path()});
+    ASSERT_TRUE(second) << second.error().message;
+}
+
 }  // namespace
 }  // namespace volumes::engine

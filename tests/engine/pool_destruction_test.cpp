@@ -222,13 +222,16 @@ TEST(PoolDestruction, AFailureHalfWayLeavesAnIncompletePool)
     ASSERT_FALSE(busy);
     EXPECT_EQ(busy.error().code, ErrorCode::Busy) << busy.error().message;
 
-    // What is left is reusable: the erased members as they are, the labelled one with force.
+    // The erased members are free; the one that kept its label is still a member of "half",
+    // which no force admits to another pool (architecture.md "Trust model").
     ASSERT_TRUE(rescanned->create_pool("free", {a.path(), b.path()}));
-    auto unforced = rescanned->create_pool("last", {c.path()});
-    ASSERT_FALSE(unforced);
-    EXPECT_EQ(unforced.error().code, ErrorCode::InUse) << unforced.error().message;
-    auto forced = rescanned->create_pool("last", {c.path()}, {.force = true});
-    ASSERT_TRUE(forced) << forced.error().message;
+    for (const bool force : {false, true}) {
+        auto refused = rescanned->create_pool("last", {c.path()}, {.force = force});
+        ASSERT_FALSE(refused);
+        EXPECT_EQ(refused.error().code, ErrorCode::InUse) << refused.error().message;
+        EXPECT_NE(refused.error().message.find(found->uuid.to_string()), std::string::npos) << refused.error().message;
+    }
+    EXPECT_TRUE(has_label(c));
 }
 
 }  // namespace
