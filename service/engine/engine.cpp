@@ -235,13 +235,13 @@ Result<PoolSummary> Engine::create_pool(const std::string& name, const std::vect
     return summary;
 }
 
-Result<void> Engine::destroy_pool(std::string_view name)
+Result<void> Engine::destroy_pool(std::string_view name, bool force)
 {
     auto locked = lock_owned_pool(name);
     if (!locked)
         return std::unexpected(locked.error());
     auto& managed = *locked->pool;
-    if (auto destroyable = check_destroyable(managed); !destroyable)
+    if (auto destroyable = check_destroyable(managed, force); !destroyable)
         return destroyable;
     if (auto no_devices = check_no_pool_devices(managed); !no_devices)
         return no_devices;

@@ -57,7 +57,8 @@ public:
     // device of the pool is still in the kernel (InUse if it is open, Busy otherwise). A failure
     // half-way leaves the pool incomplete: the members already erased are free, the others keep
     // the label, and a fresh start assembles them as an incomplete pool missing the erased ones.
-    Result<void> destroy_pool(std::string_view name);
+    // With `force` an incomplete pool is destroyed too: the members that are here are freed.
+    Result<void> destroy_pool(std::string_view name, bool force = false);
     std::vector<PoolSummary> pools() const;
     Result<PoolSummary> pool(std::string_view name) const;
     Result<std::vector<VolumeSummary>> volumes(std::string_view pool) const;

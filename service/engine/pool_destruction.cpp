@@ -39,7 +39,7 @@ Error stopped(ManagedPool& pool, std::size_t erased, const Error& error)
         pool.missing.push_back(pool.members[i].area.label().member_uuid);
     pool.members.erase(pool.members.begin(), pool.members.begin() + static_cast<std::ptrdiff_t>(erased));
     pool.problems.push_back(fmt::format("destroying the pool stopped: {}; {} of its {} member(s) were erased and are "
-                                        "free, the others still carry the pool's label and can be reused with force",
+                                        "free, the others still carry the pool's label until Destroy runs again with force",
                                         error.message, erased, total));
     return {ErrorCode::Failed, fmt::format("destroying pool '{}' stopped: {}; {} of its {} member(s) were erased, "
                                            "so the pool is now incomplete",
@@ -48,15 +48,15 @@ Error stopped(ManagedPool& pool, std::size_t erased, const Error& error)
 
 }  // namespace
 
-Result<void> check_destroyable(const ManagedPool& pool)
+Result<void> check_destroyable(const ManagedPool& pool, bool force)
 {
     if (!pool.pool.volumes.empty())
         return fail(ErrorCode::InUse, fmt::format("pool '{}' has {} volume(s); remove its volumes first",
                                                   pool.pool.name, pool.pool.volumes.size()));
-    if (!pool.complete())
+    if (!pool.complete() && !force)
         return fail(ErrorCode::Busy,
-                    fmt::format("pool '{}' misses {} member(s); it can be destroyed once they are back, or its "
-                                "present members reused with force",
+                    fmt::format("pool '{}' misses {} member(s); it can be destroyed once they are back, or now with "
+                                "force, which frees the members that are here",
                                 pool.pool.name, pool.missing.size()));
     return {};
 }

@@ -8,7 +8,9 @@ namespace volumes::engine {
 
 // InUse while the pool has volumes, Busy while it misses members (the missing ones would
 // keep their labels and come back as an incomplete pool).
-Result<void> check_destroyable(const ManagedPool& pool);
+// InUse while the pool has volumes; Busy while it misses members, unless `force` (the present
+// members are then erased and the missing ones keep their labels).
+Result<void> check_destroyable(const ManagedPool& pool, bool force = false);
 
 // Reads the kernel: InUse when a dm device with the pool's uuid prefix is open, Busy when one
 // exists at all (a pool without volumes has none once reconciled).

@@ -232,6 +232,11 @@ TEST(PoolDestruction, AFailureHalfWayLeavesAnIncompletePool)
         EXPECT_NE(refused.error().message.find(found->uuid.to_string()), std::string::npos) << refused.error().message;
     }
     EXPECT_TRUE(has_label(c));
+
+    // Destroy with force frees what is left.
+    ASSERT_TRUE(rescanned->destroy_pool("half", true));
+    expect_free(c);
+    EXPECT_FALSE(rescanned->pool("half"));
 }
 
 }  // namespace

@@ -323,10 +323,11 @@ void RequestHandler::destroy_pool(CallContext call, std::string pool, sdbus::Res
     auto reply = share(std::move(result));
     Target target{pool, {}, "Destroy"};
     authorize(call, action::manage, target, fail_with(reply), [=, this](uid_t) {
-        if (auto parsed = parse_no_options(call.options); !parsed)
-            return reply->returnError(to_bus_error(parsed.error()));
+        auto force = parse_destroy_pool(call.options);
+        if (!force)
+            return reply->returnError(to_bus_error(force.error()));
         mutate<void>(
-            pool, target, [this, pool] { return engine_.destroy_pool(pool); },
+            pool, target, [this, pool, force = *force] { return engine_.destroy_pool(pool, force); },
             [reply](const engine::Result<void>& destroyed) {
                 if (!destroyed)
                     return reply->returnError(to_bus_error(destroyed.error()));

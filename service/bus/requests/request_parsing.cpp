@@ -48,6 +48,15 @@ engine::Result<CreatePoolRequest> parse_create_pool(std::string name, std::vecto
     return request;
 }
 
+engine::Result<bool> parse_destroy_pool(const Options& options)
+{
+    OptionReader reader(options);
+    const bool force = reader.boolean("force").value_or(false);
+    if (auto finished = reader.finish(); !finished)
+        return std::unexpected(finished.error());
+    return force;
+}
+
 engine::Result<ImportPoolRequest> parse_import_pool(std::string pool, const Options& options)
 {
     OptionReader reader(options);

@@ -49,6 +49,9 @@ engine::Result<engine::SnapshotRequest> parse_create_snapshot(std::string name, 
 engine::Result<engine::ThinPoolRequest> parse_create_thin_pool(std::string name, std::uint64_t data_size,
                                                                std::uint64_t metadata_size, const Options& options);
 
+// Pool.Destroy: the option "force" (b).
+engine::Result<bool> parse_destroy_pool(const Options& options);
+
 // Methods whose only option is "auth.no_user_interaction".
 engine::Result<void> parse_no_options(const Options& options);
 

@@ -38,6 +38,7 @@ TEST(DestroyChecks, AnIncompletePoolIsBusy)
     auto refused = check_destroyable(managed);
     ASSERT_FALSE(refused);
     EXPECT_EQ(refused.error().code, ErrorCode::Busy) << refused.error().message;
+    EXPECT_TRUE(check_destroyable(managed, true));
 }
 
 }  // namespace
