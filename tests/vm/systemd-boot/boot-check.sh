@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# boot-check.sh <boot 1|2|3> <results-dir>
+# boot-check.sh <boot 1|2|3> <results-dir> [emergency]
 #
 # The test unit of each systemd boot (volumes-boot-check.service, after basic.target).
 # The story: boot 1 makes a pool on the persistent virtio disks, an ext4 volume with known
@@ -10,11 +10,13 @@
 #
 # Every check appends PASS or FAIL to <results-dir>/boot<N>.verdicts; the output goes to the
 # console and <results-dir>/boot<N>.log. Ends by printing VOLUMES-GUEST-EXIT=<0|1> on the
-# console (boot-guest.sh reads it) and powering off.
+# console (boot-guest.sh reads it) and powering off. As emergency.service (the boot failed)
+# it only records that failure with the journal.
 set -Eeuo pipefail
 
 boot=$1
 results=$2
+mode=${3:-check}
 persist=$results/persist
 verdicts=$results/boot$boot.verdicts
 pool=boottest
@@ -40,8 +42,11 @@ finish() {
   local status=$?
   trap - EXIT ERR
   ((status == 0)) || failed "boot-check.sh stopped with status $status"
-  journalctl -b --no-pager -o short-monotonic -u volumesd-activate.service -u volumesd.service \
-    -u srv-data.mount >"$results/boot$boot.journal" 2>&1 || true
+  journalctl -b --no-pager -o short-monotonic >"$results/boot$boot.journal" 2>&1 || true
+  for device in /dev/dm-*; do
+    [[ -b $device ]] && udevadm info --query=property "$device"
+    echo
+  done >"$results/boot$boot.udev" 2>&1
   dmesg >"$results/boot$boot.dmesg" 2>&1 || true
   ((failures == 0)) && status=0 || status=1
   echo "=== boot $boot: $failures failure(s), uptime $(cut -d' ' -f1 /proc/uptime) s"
@@ -117,6 +122,12 @@ memory_locked_while_suspended() {
   ((locked > 0 && locked * 10 >= rss * 8))
 }
 
+if [[ $mode == emergency ]]; then
+  failed "boot $boot went into emergency mode: $(systemctl --failed --no-legend --plain | awk '{ print $1 }' | tr '\n' ' ')"
+  systemctl status --no-pager srv-data.mount 'dev-disk-by\x2duuid-*' volumesd-activate.service 2>&1 | head -n 60 || true
+  exit 0
+fi
+
 case $boot in
   1)
     check_activation
@@ -133,7 +144,9 @@ case $boot in
     checksums /mnt/data >"$persist/good.sha256"
     umount /mnt/data
     uuid=$(blkid -s UUID -o value "$device")
-    echo "UUID=$uuid $mountpoint ext4 defaults 0 2" >"$persist/fstab"
+    # systemd waits 90 s for an fstab device from the moment it queues the job, early in boot;
+    # under TCG the coldplug alone keeps udev busy longer than that before the activation runs.
+    echo "UUID=$uuid $mountpoint ext4 defaults,x-systemd.device-timeout=10min 0 2" >"$persist/fstab"
     echo "fstab: $(<"$persist/fstab")"
     pid=$(systemctl show -P MainPID volumesd.service)
     check "volumesd runs under systemd (volumesd.service, pid $pid)" test "$pid" -gt 0

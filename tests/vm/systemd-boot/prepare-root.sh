@@ -70,6 +70,20 @@ TTYReset=no
 TTYVHangup=no
 UNIT
 
+# A boot that fails (a mount of /etc/fstab that cannot happen) ends in emergency mode, where
+# a shell would wait on the console until qemu's timeout: report the failure instead.
+mkdir -p "$units/emergency.service.d"
+cat >"$units/emergency.service.d/volumes-boot-check.conf" <<UNIT
+[Service]
+ExecStartPre=
+ExecStart=
+ExecStart=/bin/bash $here/boot-check.sh $boot $results emergency
+StandardInput=null
+StandardOutput=tty
+StandardError=inherit
+TTYPath=/dev/console
+UNIT
+
 if ((boot == 1)); then
   mkdir -p "$units/volumesd.service.d"
   printf '[Service]\nEnvironment=VOLUMESD_FAULT=suspended:stop\n' >"$units/volumesd.service.d/fault-stop.conf"
