@@ -102,9 +102,12 @@ chroot /newroot /usr/bin/env -i \
   HOME=/root TERM=dumb LANG=C.UTF-8 SYSTEMD_IGNORE_CHROOT=1 \
   "$run" $args
 status=$?
-[ "$then" = systemd ] && [ $status -eq 0 ] || finish $status
+if [ "$then" != systemd ] || [ $status -ne 0 ]; then
+  finish $status
+fi
 
 echo
 echo "VOLUMES-GUEST-SYSTEMD-START uptime=$(cut -d' ' -f1 /newroot/proc/uptime)"
+# shellcheck disable=SC2093 # exec only returns when it failed
 exec chroot /newroot /lib/systemd/systemd
 die "cannot run /lib/systemd/systemd in the new root"

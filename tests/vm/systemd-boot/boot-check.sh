@@ -32,6 +32,7 @@ failed() {
   echo "FAIL: $*" | tee -a "$verdicts"
   failures=$((failures + 1))
 }
+not() { ! "$@"; }
 check() {
   local what=$1
   shift
@@ -86,9 +87,12 @@ check_mounted_from_origin() {
   if [[ $source == "$origin" ]]; then
     pass "$mountpoint is mounted from the origin $origin"
   else
-    failed "$mountpoint is mounted from $source, not the origin $origin ($(ls -l /dev/disk/by-uuid/ | grep -F "$(basename "$source")"))"
+    failed "$mountpoint is mounted from $source, not the origin $origin (by-uuid: $(readlink -f "/dev/disk/by-uuid/$(findmnt -n -o UUID "$mountpoint")"))"
   fi
 }
+
+# has_files <dir> <sha256 list>: every file of the list is in <dir> with that content.
+has_files() { (cd "$1" && sha256sum --quiet -c "$2" >/dev/null 2>&1); }
 
 checksums() { (cd "$1" && find . -type f ! -path './lost+found/*' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum); }
 
@@ -100,7 +104,8 @@ mem_watch() {
   local job=$! pid state
   while kill -0 "$job" 2>/dev/null; do
     pid=$(systemctl show -P MainPID volumesd.service)
-    state=$( ((pid > 0)) && awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null || true)
+    state=
+    if ((pid > 0)); then state=$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null || true); fi
     if [[ $state == T ]]; then
       local suspended
       suspended=$(dmsetup info -c --noheadings -o name,suspended --separator ' ' | awk '$2 == "Suspended" { print $1 }' | tr '\n' ' ')
@@ -159,8 +164,7 @@ case $boot in
   2)
     check_activation
     check_mounted_from_origin
-    (cd "$mountpoint" && sha256sum --quiet -c "$persist/good.sha256") &&
-      pass "the mounted files are the good state" || failed "the mounted files are not the good state"
+    check "the mounted files are the good state" has_files "$mountpoint" "$persist/good.sha256"
     echo "the bad update" >"$mountpoint/release"
     dd if=/dev/urandom of="$mountpoint/dir/payload.bin" bs=1M count=4 status=none conv=notrunc
     echo "left by the bad update" >"$mountpoint/bad.txt"
@@ -173,10 +177,8 @@ case $boot in
   3)
     check_activation
     check_mounted_from_origin
-    (cd "$mountpoint" && sha256sum --quiet -c "$persist/good.sha256") &&
-      pass "the mounted files are the snapshot's (the good state)" || failed "the mounted files are not the snapshot's"
-    (cd "$mountpoint" && ! sha256sum --quiet -c "$persist/bad.sha256" >/dev/null 2>&1) &&
-      pass "the mounted files differ from the bad update's" || failed "the mounted files are still the bad update's"
+    check "the mounted files are the snapshot's (the good state)" has_files "$mountpoint" "$persist/good.sha256"
+    check "the mounted files differ from the bad update's" not has_files "$mountpoint" "$persist/bad.sha256"
     check "bad.txt of the bad update is gone" test ! -e "$mountpoint/bad.txt"
     # The bus daemon follows the merge the activation started and removes the snapshot.
     for ((tries = 0; tries < 120; tries++)); do
