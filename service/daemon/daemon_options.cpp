@@ -12,7 +12,11 @@ ParsedOptions parse_daemon_options(int argc, char** argv)
     DaemonOptions options;
     std::string address;
     long retention = options.job_retention.count();
-    app.add_option("--address", address, "D-Bus address to serve on instead of the system bus (for tests)");
+    auto* activate = app.add_flag("--activate", options.activate_only,
+                                  "Activate every pool's active volumes, start their pending merges, and exit "
+                                  "(early boot); no D-Bus");
+    app.add_option("--address", address, "D-Bus address to serve on instead of the system bus (for tests)")
+        ->excludes(activate);
     app.add_option("--job-retention", retention, "Seconds a finished job stays exported")
         ->check(CLI::Range(0L, 7L * 24 * 3600))
         ->capture_default_str();

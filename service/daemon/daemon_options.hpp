@@ -10,6 +10,8 @@
 namespace volumes::daemon {
 
 struct DaemonOptions {
+    // --activate: assemble and activate the pools, then exit (boot); no D-Bus.
+    bool activate_only = false;
     std::optional<std::string> bus_address;  // the system bus when absent
     std::chrono::seconds job_retention{300};
     logging::Sink log_sink = logging::Sink::Automatic;

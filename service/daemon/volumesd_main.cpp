@@ -12,7 +12,9 @@
 #include "service/bus/objects/object_tree.hpp"
 #include "service/bus/requests/request_handler.hpp"
 #include "service/bus/work_queues.hpp"
+#include "service/daemon/activate_pools.hpp"
 #include "service/daemon/daemon_options.hpp"
+#include "service/daemon/memory_lock.hpp"
 #include "service/engine/engine.hpp"
 #include "service/logging/log.hpp"
 
@@ -74,7 +76,11 @@ int main(int argc, char** argv)
     if (!parsed.options)
         return parsed.exit_status;
     volumes::logging::configure(parsed.options->log_sink, parsed.options->log_level);
+    // Before any thread starts or any device is suspended.
+    volumes::daemon::lock_memory();
     try {
+        if (parsed.options->activate_only)
+            return volumes::daemon::activate_pools();
         return serve(*parsed.options);
     } catch (const sdbus::Error& e) {
         volumes::logging::error({}, "D-Bus: {} ({})", e.getMessage(), e.getName());

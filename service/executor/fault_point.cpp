@@ -23,6 +23,11 @@ Result<void> fault_point(std::string_view name)
     }
     if (wanted.size() == name.size() + 5 && wanted.starts_with(name) && wanted.ends_with(":fail"))
         return fail(ErrorCode::Fault, fmt::format("fault point '{}' set to fail", name));
+    if (wanted.size() == name.size() + 5 && wanted.starts_with(name) && wanted.ends_with(":stop")) {
+        const auto line = fmt::format("volumesd: fault point '{}' reached, stopping the process\n", name);
+        (void)!::write(STDERR_FILENO, line.data(), line.size());
+        std::raise(SIGSTOP);
+    }
     return {};
 }
 

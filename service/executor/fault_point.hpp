@@ -9,6 +9,8 @@
 //
 // VOLUMESD_FAULT=<point>       the process kills itself with SIGKILL on reaching <point>
 // VOLUMESD_FAULT=<point>:fail  the point returns ErrorCode::Fault instead (tests of revert)
+// VOLUMESD_FAULT=<point>:stop  the process stops itself (SIGSTOP) there and goes on when
+//                              continued (SIGCONT): a test looks at it mid-transaction
 //
 // Points of the executor, in the order a transaction reaches them: "precommitted",
 // "created", "preloaded", "suspended", "committed", "resumed", "removed"; the engine's

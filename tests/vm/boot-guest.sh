@@ -24,6 +24,13 @@
 #   VOLUMES_GUEST_CPUS     guest vCPUs (default 2)
 #   VOLUMES_GUEST_QEMU     qemu binary (default qemu-system-x86_64)
 #   VOLUMES_GUEST_BUSYBOX  static busybox for the initramfs (default /bin/busybox)
+#   VOLUMES_GUEST_DISKS    raw disk images to attach as virtio disks, separated by spaces;
+#                          each one's serial is its file name without ".img", so the guest
+#                          finds it as /dev/disk/by-id/virtio-<serial> (at most 20 characters)
+#   VOLUMES_GUEST_SYSTEMD  1: the command prepares the new root, then /init boots systemd in
+#                          it (init.sh, volumes.then=systemd); a unit of the test must then
+#                          print VOLUMES-GUEST-EXIT=<n> on the console and power off
+#   VOLUMES_GUEST_SYSTEMD_UNIT  the unit systemd boots into (default multi-user.target)
 set -euo pipefail
 shopt -s lastpipe
 
@@ -87,6 +94,18 @@ for word in "${command[@]:1}"; do
   cmdline+=("volumes.arg=$word")
 done
 cmdline+=("volumes.results=$results")
+drives=()
+if [[ ${VOLUMES_GUEST_SYSTEMD:-0} == 1 ]]; then
+  [[ -x /lib/systemd/systemd ]] || fail "/lib/systemd/systemd not found (install systemd)"
+  cmdline+=(volumes.then=systemd "systemd.unit=${VOLUMES_GUEST_SYSTEMD_UNIT:-multi-user.target}")
+fi
+for disk in ${VOLUMES_GUEST_DISKS:-}; do
+  [[ -f $disk ]] || fail "disk image '$disk' (VOLUMES_GUEST_DISKS) does not exist"
+  [[ $disk != *,* ]] || fail "disk image '$disk' contains a comma; qemu cannot be told about it"
+  serial=$(basename "$disk" .img)
+  ((${#serial} <= 20)) || fail "disk image name '$serial' is longer than a virtio serial (20 characters)"
+  drives+=(-drive "file=$disk,if=none,id=$serial,format=raw" -device "virtio-blk-pci,drive=$serial,serial=$serial")
+done
 append=${cmdline[*]}
 # x86's COMMAND_LINE_SIZE; the kernel silently truncates anything longer.
 ((${#append} < 2048)) || fail "the guest's kernel command line would be longer than 2047 bytes: $append"
@@ -98,7 +117,9 @@ echo "boot-guest: running in the guest: ${command[*]}"
 start=$EPOCHREALTIME
 command_start=
 command_uptime=
+systemd_start=
 guest_exit=
+exit_seen=
 exec 4>"$serial_log"
 set +e
 # --foreground keeps qemu in this process group, so ctest timeouts and Ctrl-C reach it.
@@ -108,7 +129,7 @@ timeout --foreground --kill-after=15 "$timeout_s" \
   -kernel "$kernel" -initrd "$initramfs" -append "$append" \
   -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
   -virtfs "local,path=$results,mount_tag=results,security_model=none,multidevs=remap" \
-  </dev/null 2>&1 |
+  "${drives[@]}" </dev/null 2>&1 |
   while IFS= read -r line; do
     line=${line%$'\r'}
     printf '%s\n' "$line"
@@ -116,8 +137,11 @@ timeout --foreground --kill-after=15 "$timeout_s" \
     if [[ $line =~ ^VOLUMES-GUEST-COMMAND-START\ uptime=([0-9.]+)$ ]]; then
       command_start=$EPOCHREALTIME
       command_uptime=${BASH_REMATCH[1]}
+    elif [[ $line =~ ^VOLUMES-GUEST-SYSTEMD-START\ uptime=([0-9.]+)$ ]]; then
+      systemd_start=$EPOCHREALTIME
     elif [[ $line =~ ^VOLUMES-GUEST-EXIT=([0-9]+)$ ]]; then
       guest_exit=${BASH_REMATCH[1]}
+      exit_seen=$EPOCHREALTIME
     fi
   done
 qemu_status=${PIPESTATUS[0]}
@@ -131,6 +155,9 @@ echo "boot-guest: whole guest run took $(seconds "$start" "$end") s"
 if [[ -n $command_start ]]; then
   echo "boot-guest: boot took $(seconds "$start" "$command_start") s to reach the command (guest kernel uptime ${command_uptime} s)"
   echo "boot-guest: the command and shutdown took $(seconds "$command_start" "$end") s"
+fi
+if [[ -n $systemd_start && -n $exit_seen ]]; then
+  echo "boot-guest: systemd ran $(seconds "$systemd_start" "$exit_seen") s until the exit status, shutdown took $(seconds "$exit_seen" "$end") s"
 fi
 
 ((qemu_status != 124 && qemu_status != 137)) ||

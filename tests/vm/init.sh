@@ -6,10 +6,15 @@
 # (VOLUMES-GUEST-COMMAND-START uptime=<s>) and reports its exit status
 # (VOLUMES-GUEST-EXIT=<n>; 255 when /init itself failed).
 #
+# With volumes.then=systemd the command only prepares the new root (units, /etc/fstab):
+# when it succeeds, /init hands over to systemd in it (exec keeps PID 1, which systemd
+# needs), and the guest's exit status is then up to a test unit to print and power off.
+#
 # Kernel command line:
 #   volumes.run=<command>      absolute path or name in PATH to run inside the new root (required)
 #   volumes.arg=<word>         an argument for it; repeatable, kept in order
 #   volumes.results=<abs path> where the "results" 9p export is mounted
+#   volumes.then=systemd       boot systemd in the new root once the command succeeded
 # Values cannot contain spaces.
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 set -f
@@ -44,15 +49,21 @@ die() {
 run=
 args=
 results=
+then=
 # shellcheck disable=SC2013 # the command line is a list of words
 for word in $(cat /proc/cmdline); do
   case $word in
     volumes.run=*) run=${word#volumes.run=} ;;
     volumes.arg=*) args="$args ${word#volumes.arg=}" ;;
     volumes.results=*) results=${word#volumes.results=} ;;
+    volumes.then=*) then=${word#volumes.then=} ;;
   esac
 done
 [ -n "$run" ] || die "no volumes.run= on the kernel command line"
+case $then in
+  "" | systemd) ;;
+  *) die "unknown volumes.then=$then (only systemd)" ;;
+esac
 
 while read -r module; do
   insmod "/modules/$module" || die "insmod $module failed"
@@ -90,4 +101,13 @@ chroot /newroot /usr/bin/env -i \
   PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   HOME=/root TERM=dumb LANG=C.UTF-8 SYSTEMD_IGNORE_CHROOT=1 \
   "$run" $args
-finish $?
+status=$?
+if [ "$then" != systemd ] || [ $status -ne 0 ]; then
+  finish $status
+fi
+
+echo
+echo "VOLUMES-GUEST-SYSTEMD-START uptime=$(cut -d' ' -f1 /newroot/proc/uptime)"
+# shellcheck disable=SC2093 # exec only returns when it failed
+exec chroot /newroot /lib/systemd/systemd
+die "cannot run /lib/systemd/systemd in the new root"
