@@ -56,7 +56,7 @@ TEST(PolkitPolicy, DeclaresEveryActionTheDaemonChecks)
     std::set<std::string> declared;
     for (const auto& [id, defaults] : declared_actions())
         declared.insert(id);
-    EXPECT_EQ(declared, (std::set<std::string>{action::manage, action::split_track, action::merge,
+    EXPECT_EQ(declared, (std::set<std::string>{action::manage, action::import_pool, action::split_track, action::merge,
                                                action::reserve_metadata_snap, action::cancel_job}));
 }
 
@@ -68,6 +68,9 @@ TEST(PolkitPolicy, AdministratorsAuthenticateAndActiveSessionsKeepIt)
         ASSERT_TRUE(actions.contains(id)) << id;
         EXPECT_EQ(actions.at(id), changes) << id;
     }
+    // Taking over another machine's pool always asks for an administrator's password.
+    ASSERT_TRUE(actions.contains(action::import_pool));
+    EXPECT_EQ(actions.at(action::import_pool), (Defaults{"auth_admin", "auth_admin", "auth_admin"}));
     ASSERT_TRUE(actions.contains(action::cancel_job));
     EXPECT_EQ(actions.at(action::cancel_job), (Defaults{"auth_admin_keep", "auth_admin_keep", "auth_admin_keep"}));
 }
