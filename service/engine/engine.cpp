@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 
 #include <fmt/core.h>
 
@@ -12,6 +13,7 @@
 #include "service/engine/error_translation.hpp"
 #include "service/engine/extent_zeroing.hpp"
 #include "service/engine/host_identity.hpp"
+#include "service/executor/live_state_reader.hpp"
 #include "service/engine/kernel_volume_status.hpp"
 #include "service/engine/pool_assembly.hpp"
 #include "service/engine/pool_destruction.hpp"
@@ -63,6 +65,12 @@ Result<void> check_in_sync(const model::Pool& pool, const model::Volume& array)
     return {};
 }
 
+bool has_live_devices(const ManagedPool& pool)
+{
+    auto live = executor::read_live_state(model::dm_uuid_prefix(pool.pool.uuid));
+    return live && !live->devices.empty();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Engine>> Engine::start()
@@ -100,7 +108,20 @@ Result<std::unique_ptr<Engine>> Engine::start()
     }
     // Owned pools first: a foreign pool never takes an owned one's name.
     std::stable_partition(assembled.begin(), assembled.end(), [](const auto& pool) { return pool->owned(); });
+    std::map<std::string, int> owned_names;
+    for (const auto& pool : assembled)
+        if (pool->owned())
+            ++owned_names[pool->pool.name];
     for (auto& pool : assembled) {
+        // A machine-id is no secret, so a crafted disk can claim to be this machine's: of two
+        // owned pools of one name, only one already live in the kernel keeps it, else neither.
+        if (pool->owned() && owned_names[pool->pool.name] > 1 && !has_live_devices(*pool)) {
+            engine->problems_.push_back(fmt::format(
+                "pool {} ('{}') is not listed: another pool of this machine has that name and neither is active; "
+                "detach the disks of the one that does not belong",
+                pool->pool.uuid.to_string(), pool->pool.name));
+            continue;
+        }
         if (engine->find(pool->pool.name)) {
             engine->problems_.push_back(fmt::format(
                 "pool {} ('{}', {}) is not listed: a pool of that name is already there", pool->pool.uuid.to_string(),

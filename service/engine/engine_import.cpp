@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <fmt/core.h>
 
 #include "service/devices/device_stack.hpp"
@@ -41,10 +43,20 @@ Result<void> check_importable(const ManagedPool& managed, bool force)
 // committed everywhere, as a transaction does.
 Result<void> write_document(ManagedPool& managed, const model::Pool& next)
 {
-    auto document = metadata::encode_document({managed.seq + 1, next.uuid, model::encode_pool(next)});
+    // The other host may have left a transaction behind, and a member a copy of any seq: the
+    // import goes above all of them.
+    std::uint64_t seq = managed.seq;
+    for (auto& member : managed.members) {
+        if (auto dropped = member.area.drop_precommitted(); !dropped)
+            return std::unexpected(from_metadata(dropped.error()));
+        if (member.area.committed())
+            seq = std::max(seq, member.area.committed()->seq);
+    }
+    ++seq;
+    auto document = metadata::encode_document({seq, next.uuid, model::encode_pool(next)});
     if (!document)
         return std::unexpected(from_metadata(document.error()));
-    PoolMetadataCommit commit(managed.members, std::move(*document), managed.seq + 1);
+    PoolMetadataCommit commit(managed.members, std::move(*document), seq);
     if (auto written = commit.write_precommitted(); !written) {
         (void)commit.drop_precommitted();
         return std::unexpected(from_executor(written.error()));

@@ -289,6 +289,21 @@ Result<std::unique_ptr<ManagedPool>> assemble_pool(const devices::FoundPool& fou
                 roll_back_precommitted(managed->members, managed->problems);
             }
         }
+        // A listed member may hold a refused committed copy (a document the model rejects, or
+        // one its fellow members contradict) with a seq above the winner's; the next commit
+        // must go above it, so the winner is committed again, everywhere, under a new seq.
+        std::uint64_t top = read->committed.seq;
+        for (const auto& member : managed->members)
+            if (member.area.committed())
+                top = std::max(top, member.area.committed()->seq);
+        if (top > read->committed.seq) {
+            managed->problems.push_back(fmt::format(
+                "a member held a refused copy under seq {}; the pool's document is committed again as seq {}", top,
+                top + 1));
+            read->committed.seq = top + 1;
+            for (auto& report : read->members)
+                report.stale = true;
+        }
         rewrite_stale(managed->members, *read, managed->problems);
     }
     for (const auto& report : read->members)

@@ -31,9 +31,10 @@ bool lists(const std::vector<ListedMember>& listed, const Uuid& member)
 }
 
 // One copy of one device, checked down to the pool model. Returns nothing, with the reason in
-// `report.problems`, when the copy does not count. Only Unsupported fails outright.
-Result<std::optional<ValidCopy>> read_valid_copy(const MetadataArea& area, std::size_t device, CopyKind kind,
-                                                 const DocumentCheck& check, MemberReport& report)
+// `report.problems`, when the copy does not count; a copy of a newer format also sets
+// `unsupported`, which fails the pool only if the device turns out to be a member.
+std::optional<ValidCopy> read_valid_copy(const MetadataArea& area, std::size_t device, CopyKind kind,
+                                         const DocumentCheck& check, MemberReport& report, bool& unsupported)
 {
     const auto copy = kind == CopyKind::Committed ? area.read_committed() : area.read_precommitted();
     if (!copy) {
@@ -43,9 +44,7 @@ Result<std::optional<ValidCopy>> read_valid_copy(const MetadataArea& area, std::
     }
     auto document = decode_document(copy->bytes);
     if (!document) {
-        if (document.error().code == ErrorCode::Unsupported)
-            return fail(ErrorCode::Unsupported,
-                        fmt::format("member {}: {}", area.label().member_uuid.to_string(), document.error().message));
+        unsupported = unsupported || document.error().code == ErrorCode::Unsupported;
         report.problems.push_back(fmt::format("{} copy (seq {}): {}", name_of(kind), copy->seq, document.error().message));
         return std::nullopt;
     }
@@ -61,9 +60,7 @@ Result<std::optional<ValidCopy>> read_valid_copy(const MetadataArea& area, std::
     }
     auto listed = check(*document);
     if (!listed) {
-        if (listed.error().code == ErrorCode::Unsupported)
-            return fail(ErrorCode::Unsupported,
-                        fmt::format("member {}: {}", area.label().member_uuid.to_string(), listed.error().message));
+        unsupported = unsupported || listed.error().code == ErrorCode::Unsupported;
         report.problems.push_back(fmt::format("{} copy (seq {}): {}", name_of(kind), copy->seq, listed.error().message));
         return std::nullopt;
     }
@@ -141,6 +138,7 @@ Result<PoolMetadata> read_pool(std::span<const MemberDevice> devices, const Docu
     const auto pool_name = devices.front().label.pool_uuid.to_string();
 
     std::vector<MemberReport> reports(devices.size());
+    std::vector<bool> unsupported(devices.size(), false);
     std::vector<ValidCopy> committed;
     std::vector<ValidCopy> precommitted;
     std::size_t never_committed = 0;
@@ -150,8 +148,7 @@ Result<PoolMetadata> read_pool(std::span<const MemberDevice> devices, const Docu
         report.device = i;
         const auto area = MetadataArea::open(devices[i].fd, devices[i].label);
         if (!area) {
-            if (area.error().code == ErrorCode::Unsupported)
-                return std::unexpected(area.error());
+            unsupported[i] = area.error().code == ErrorCode::Unsupported;
             if (area.error().code == ErrorCode::NotFound)
                 ++never_committed;
             report.problems.push_back(area.error().message);
@@ -159,20 +156,18 @@ Result<PoolMetadata> read_pool(std::span<const MemberDevice> devices, const Docu
         }
         if (!area->committed())
             ++never_committed;
-        auto committed_copy = read_valid_copy(*area, i, CopyKind::Committed, check, report);
-        if (!committed_copy)
-            return std::unexpected(committed_copy.error());
-        if (*committed_copy) {
-            report.committed_seq = (*committed_copy)->document.seq;
-            committed.push_back(std::move(**committed_copy));
+        bool newer = false;
+        auto committed_copy = read_valid_copy(*area, i, CopyKind::Committed, check, report, newer);
+        if (committed_copy) {
+            report.committed_seq = committed_copy->document.seq;
+            committed.push_back(std::move(*committed_copy));
         }
-        auto precommitted_copy = read_valid_copy(*area, i, CopyKind::Precommitted, check, report);
-        if (!precommitted_copy)
-            return std::unexpected(precommitted_copy.error());
-        if (*precommitted_copy) {
-            report.precommitted_seq = (*precommitted_copy)->document.seq;
-            precommitted.push_back(std::move(**precommitted_copy));
+        auto precommitted_copy = read_valid_copy(*area, i, CopyKind::Precommitted, check, report, newer);
+        if (precommitted_copy) {
+            report.precommitted_seq = precommitted_copy->document.seq;
+            precommitted.push_back(std::move(*precommitted_copy));
         }
+        unsupported[i] = newer;
     }
 
     const auto all_problems = [&] {
@@ -182,7 +177,17 @@ Result<PoolMetadata> read_pool(std::span<const MemberDevice> devices, const Docu
                 problems += fmt::format("; member {}: {}", report.member_uuid.to_string(), problem);
         return problems;
     };
+    const auto newer_format = [&](std::size_t device) {
+        return fail(ErrorCode::Unsupported,
+                    fmt::format("pool {}: member {} was written by a newer volumesd: {}", pool_name,
+                                devices[device].label.member_uuid.to_string(),
+                                reports[device].problems.empty() ? std::string("a newer format")
+                                                                 : reports[device].problems.back()));
+    };
+    const auto first_newer = std::find(unsupported.begin(), unsupported.end(), true);
     if (committed.empty()) {
+        if (first_newer != unsupported.end())
+            return newer_format(static_cast<std::size_t>(first_newer - unsupported.begin()));
         if (never_committed == devices.size())
             return fail(ErrorCode::NotFound,
                         fmt::format("pool {} has no committed metadata on any of its {} members: its creation never committed",
@@ -207,6 +212,8 @@ Result<PoolMetadata> read_pool(std::span<const MemberDevice> devices, const Docu
         winner = candidate;
         break;
     }
+    if (!winner && first_newer != unsupported.end())
+        return newer_format(static_cast<std::size_t>(first_newer - unsupported.begin()));
     if (!winner) {
         std::string reasons;
         for (const auto& reason : rejected)
@@ -216,6 +223,10 @@ Result<PoolMetadata> read_pool(std::span<const MemberDevice> devices, const Docu
     }
 
     const auto listed_device = [&](std::size_t device) { return lists(winner->listed, devices[device].label.member_uuid); };
+    // A member of a newer format: this version must not rewrite what it cannot read.
+    for (std::size_t i = 0; i < devices.size(); ++i)
+        if (unsupported[i] && listed_device(i))
+            return newer_format(i);
     for (const auto& copy : committed)
         if (listed_device(copy.device) && copy.document.seq == winner->document.seq && copy.bytes != winner->bytes)
             return fail(ErrorCode::Corrupt,

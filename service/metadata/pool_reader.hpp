@@ -73,7 +73,7 @@ using DocumentCheck = std::function<Result<std::vector<ListedMember>>(const Docu
 // NotFound: no device has a committed copy (the pool's creation never committed).
 // Corrupt: no acceptable committed copy; two devices hold different documents under the
 // winning seq; or two sets of devices each claim to be the whole pool without listing each
-// other (an intruder cannot be told from the pool: detach it). Unsupported: any device
+// other (an intruder cannot be told from the pool: detach it). Unsupported: a member
 // written by a newer format version.
 Result<PoolMetadata> read_pool(std::span<const MemberDevice> devices, const DocumentCheck& check);
 // Checks the envelope only and takes every device given as listed: for the slot mechanics'

@@ -2,6 +2,7 @@
 // disks crafted with the project's own encoder and then altered are attached before volumesd
 // starts again; none of them is written, none stops another pool.
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <functional>
 #include <map>
@@ -37,10 +38,17 @@ void expect_unchanged(const Heads& before, const std::string& when)
         EXPECT_TRUE(device_head(device) == head) << device << "'s label or metadata changed " << when;
 }
 
+// The text, not followed by a digit: "/dev/loop1" is not found in "/dev/loop10".
 bool mentions(const std::vector<std::string>& problems, const std::string& text)
 {
-    return std::any_of(problems.begin(), problems.end(),
-                       [&](const std::string& problem) { return problem.find(text) != std::string::npos; });
+    return std::any_of(problems.begin(), problems.end(), [&](const std::string& problem) {
+        for (auto at = problem.find(text); at != std::string::npos; at = problem.find(text, at + 1)) {
+            const auto next = at + text.size();
+            if (next == problem.size() || !std::isdigit(static_cast<unsigned char>(problem[next])))
+                return true;
+        }
+        return false;
+    });
 }
 
 std::string joined(const std::vector<std::string>& problems)
@@ -203,15 +211,29 @@ TEST_F(BusTrust, AMemberSeenAlsoThroughAStackedDeviceAssemblesOnTheTopDevice)
     const auto pool = create_pool("stacked", {a.path()});
     create_volume(pool, "vol", 8 * mib);
     const auto pool_uuid = committed_document(a.path()).pool_uuid;
+    // volumesd holds the passthrough as the pool's member: it stops and the pool's devices go
+    // first, so that the passthrough can go before the loop under it is detached.
+    struct Passthrough {
+        sdbus::IConnection& bus;
+        ~Passthrough()
+        {
+            try {
+                stop_volumesd(bus);
+                remove_all_pool_devices();
+            } catch (const std::exception& error) {
+                ADD_FAILURE() << "cleaning up: " << error.what();
+            }
+            if (std::system("dmsetup remove --retry trust-passthrough >/dev/null 2>&1") != 0)
+                ADD_FAILURE() << "dmsetup remove trust-passthrough failed";
+        }
+    };
     restart_with([&] {
         remove_all_pool_devices();
+        (void)std::system("dmsetup remove trust-passthrough >/dev/null 2>&1");
         run(fmt::format("dmsetup create trust-passthrough --table '0 {} linear {} 0'", a.size_sectors(), a.path()));
         run("udevadm settle");
     });
-    struct Passthrough {
-        ~Passthrough() { std::system("dmsetup remove --retry trust-passthrough >/dev/null 2>&1"); }
-    } passthrough_removed_last;
-    PoolDevicesRemovedOnExit pool_devices_removed_first;
+    const Passthrough passthrough_removed_last{*bus};
     const auto top = fmt::format("/dev/dm-{}", kmod::DeviceNumber::of_path("/dev/mapper/trust-passthrough")->minor);
 
     const auto problems = manager_problems();  // starts volumesd

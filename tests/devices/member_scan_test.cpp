@@ -118,19 +118,41 @@ TEST(MemberScan, SkipsTheDaemonsOwnDmDevicesButNotOthers)
 
     const auto scan = scan_members();
     ASSERT_TRUE(succeeded(scan));
-    const auto* loop = find_path(scan->members, disk.path());
-    ASSERT_NE(loop, nullptr);
-    EXPECT_EQ(loop->label, label);
     EXPECT_EQ(find_number(scan->members, own.number), nullptr) << "the VOLUMES- dm device was taken for a member";
-    // A dm device of someone else holding a copy of the label is not ours to skip.
+    // A dm device of someone else holding a copy of the label is not ours to skip; stacked on
+    // the loop, it is the one used, and the loop under it is the duplicate.
     const auto* copy = find_number(scan->members, foreign.number);
     ASSERT_NE(copy, nullptr);
     EXPECT_EQ(copy->label, label);
+    EXPECT_EQ(find_path(scan->members, disk.path()), nullptr) << "the loop under the dm device was used as well";
+    EXPECT_TRUE(std::any_of(scan->duplicates.begin(), scan->duplicates.end(), [&](const std::string& line) {
+        return line.find(disk.path() + " ") != std::string::npos;
+    })) << "the duplicate lower in the stack is not reported";
 
+    // With the foreign device skipped, the VOLUMES- one is ours, and the loop is the member.
     const auto other_prefix = scan_members("FOREIGN-");
     ASSERT_TRUE(succeeded(other_prefix));
-    EXPECT_NE(find_number(other_prefix->members, own.number), nullptr);
     EXPECT_EQ(find_number(other_prefix->members, foreign.number), nullptr);
+    const auto* own_copy = find_number(other_prefix->members, own.number);
+    ASSERT_NE(own_copy, nullptr);
+    EXPECT_EQ(own_copy->label, label);
+    EXPECT_EQ(find_path(other_prefix->members, disk.path()), nullptr);
+}
+
+TEST(MemberScan, TheDaemonsOwnDevicesOnAMemberLeaveItTheMember)
+{
+    ASSERT_TRUE(kmod::KernelTargets::open());
+    LoopDevice disk(16 * mib);
+    const auto label = test::write_member_label(disk.path(), new_uuid());
+    test::DmCleanup cleanup;
+    const auto own = map_linear(disk, "devices-test-scan-only-own", "VOLUMES-test-scan-only-own", cleanup);
+    ASSERT_TRUE(own.exists);
+    const auto scan = scan_members();
+    ASSERT_TRUE(succeeded(scan));
+    const auto* loop = find_path(scan->members, disk.path());
+    ASSERT_NE(loop, nullptr);
+    EXPECT_EQ(loop->label, label);
+    EXPECT_EQ(find_number(scan->members, own.number), nullptr);
 }
 
 TEST(MemberScan, ListsACorruptLabelAsSkipped)
