@@ -44,6 +44,12 @@ for dir in /lib/systemd/system /usr/lib/systemd/system; do
 done
 [[ -n $activate_unit ]] || { echo "prepare-root: the install left no volumesd-activate.service" >&2; exit 1; }
 
+# The test's scripts and results may live under the host's /tmp (a CI clone there): the guest's
+# systemd must neither empty it (Debian's tmpfiles "D /tmp") nor mount a tmpfs over it.
+mkdir -p /etc/tmpfiles.d
+ln -sf /dev/null /etc/tmpfiles.d/tmp.conf
+ln -sf /dev/null "$units/tmp.mount"
+
 mkdir -p "$units/sysinit.target.wants"
 ln -sf "$activate_unit" "$units/sysinit.target.wants/volumesd-activate.service"
 
