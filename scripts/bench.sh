@@ -46,6 +46,8 @@ if [[ ${1:-} == --guest ]]; then
     exit 1
   fi
   status=0
+  export VOLUMES_BENCH_TRACE_DIR=$results/traces
+  mkdir -p "$VOLUMES_BENCH_TRACE_DIR"
   : >"$results/bench.txt"
   for program in "${programs[@]}"; do
     [[ -s $results/bench.txt ]] && echo | tee -a "$results/bench.txt"

@@ -73,7 +73,8 @@ int main(int argc, char** argv)
     settings.kernel = name.release;
     std::filesystem::create_directories(settings.scratch_dir);
 
-    std::vector<volumes::bench::CycleTimes> ours, theirs;
+    volumes::bench::VolumesdResults ours;
+    std::vector<volumes::bench::CycleTimes> theirs;
     int status = 0;
     try {
         ours = volumes::bench::run_volumesd_side(settings);
@@ -87,6 +88,15 @@ int main(int argc, char** argv)
         fmt::print(stderr, "lvm2 side FAILED: {}\n", error.what());
         status = 1;
     }
-    volumes::bench::print_report(settings, ours, theirs);
+    volumes::bench::print_report(settings, ours.runs, theirs);
+    if (!ours.floor_failure.empty()) {
+        fmt::print(stderr, "kernel floor FAILED: {}\n", ours.floor_failure);
+        status = 1;
+    } else if (!ours.floors.empty()) {
+        fmt::print("\nkernel floor: one more volumesd cycle under strace -f -T (dm ioctls and udev cookie waits)\n");
+        volumes::bench::print_kernel_floor_header();
+        for (const auto& [step, floor] : ours.floors)
+            volumes::bench::print_kernel_floor_row(step, floor);
+    }
     return status;
 }

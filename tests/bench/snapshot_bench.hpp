@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel_floor.hpp"
 #include "timing.hpp"
 
 namespace volumes::bench {
@@ -50,8 +51,15 @@ void check_rolled_back(const std::string& origin_dm, unsigned long long write_mi
 // Through volumesd on the system bus: a pool on two loop devices, a linear volume of
 // settings.origin_mib, then settings.repeats cycles of Volume.CreateSnapshot, a write of
 // settings.write_mib into the origin, Snapshot.Merge and its MergeCompleted. Removes
-// what it made at the end, also when a step fails.
-std::vector<SnapshotTimes> run_volumesd_snapshot_side(const SnapshotSettings& settings);
+// what it made at the end, also when a step fails. Then one more cycle with volumesd traced
+// around the create and around the merge until MergeCompleted, for the kernel floor (a
+// failure of the tracing alone is kept in floor_failure).
+struct SnapshotResults {
+    std::vector<SnapshotTimes> runs;
+    std::vector<std::pair<std::string, KernelFloor>> floors;
+    std::string floor_failure;
+};
+SnapshotResults run_volumesd_snapshot_side(const SnapshotSettings& settings);
 
 // The same with lvm2 on two other loop devices: `lvcreate -s`, the same write,
 // `lvconvert --merge --background --interval N` and the exit of its background poller.

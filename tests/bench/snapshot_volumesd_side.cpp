@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -11,6 +12,7 @@
 #include "block_write.hpp"
 #include "bus_client.hpp"
 #include "command.hpp"
+#include "kernel_floor.hpp"
 #include "loop_disk.hpp"
 #include "snapshot_bench.hpp"
 
@@ -67,8 +69,17 @@ private:
     std::unique_ptr<sdbus::IProxy> proxy_;  // last: its thread stops before the members above go
 };
 
+// Runs one step of a cycle; the traced cycle wraps its calls in an strace of volumesd.
+using Around = std::function<void(const std::string& step, const std::function<void()>& call)>;
+
+void plainly(const std::string&, const std::function<void()>& call)
+{
+    call();
+}
+
 SnapshotTimes cycle(Client& client, const std::string& origin, const std::string& device,
-                    const SnapshotSettings& settings, unsigned run, std::string& snapshot)
+                    const SnapshotSettings& settings, unsigned run, std::string& snapshot,
+                    const Around& around = plainly)
 {
     const std::string origin_dm = device.substr(device.rfind('/') + 1);
     auto origin_proxy = client.proxy(origin);
@@ -76,8 +87,10 @@ SnapshotTimes cycle(Client& client, const std::string& origin, const std::string
     SnapshotTimes times;
 
     const auto create_start = Clock::now();
-    snapshot = client.call_for_path(*origin_proxy, "Volume", "CreateSnapshot", std::string("snap"),
-                                    std::uint64_t{settings.cow_mib * kMiB}, snapshot_options);
+    around("create", [&] {
+        snapshot = client.call_for_path(*origin_proxy, "Volume", "CreateSnapshot", std::string("snap"),
+                                        std::uint64_t{settings.cow_mib * kMiB}, snapshot_options);
+    });
     times.create = seconds_between(create_start, Clock::now());
 
     const auto write_start = Clock::now();
@@ -89,26 +102,32 @@ SnapshotTimes cycle(Client& client, const std::string& origin, const std::string
 
     MergeCompletedWatch watch(snapshot);
     auto snapshot_proxy = client.proxy(snapshot);
-    const auto merge_start = Clock::now();
-    const auto [job, pending] =
-        client.call_for<sdbus::ObjectPath, bool>(*snapshot_proxy, "Snapshot", "Merge", Options{});
-    times.merge_call = seconds_between(merge_start, Clock::now());
-    if (pending)
-        throw std::runtime_error(fmt::format("Merge of {} is pending: the origin or the snapshot was open", snapshot));
-
+    Clock::time_point merge_start;
+    sdbus::ObjectPath job;
     std::optional<Clock::time_point> merged_at, done_at;
-    const auto deadline = merge_start + kMergeTimeout;
-    while (!merged_at || !done_at) {
-        done_at = watch.arrived();
-        if (!merged_at && kernel_merge_done(origin_dm))
-            merged_at = Clock::now();
-        if (merged_at && done_at)
-            break;
-        if (Clock::now() > deadline)
-            throw std::runtime_error(fmt::format("no MergeCompleted from {} within {} min", snapshot,
-                                                 std::chrono::duration_cast<std::chrono::minutes>(kMergeTimeout).count()));
-        std::this_thread::sleep_for(kMergeProbeInterval);
-    }
+    around("merge->done", [&] {
+        merge_start = Clock::now();
+        bool pending = false;
+        std::tie(job, pending) = client.call_for<sdbus::ObjectPath, bool>(*snapshot_proxy, "Snapshot", "Merge", Options{});
+        times.merge_call = seconds_between(merge_start, Clock::now());
+        if (pending)
+            throw std::runtime_error(
+                fmt::format("Merge of {} is pending: the origin or the snapshot was open", snapshot));
+
+        const auto deadline = merge_start + kMergeTimeout;
+        while (!merged_at || !done_at) {
+            done_at = watch.arrived();
+            if (!merged_at && kernel_merge_done(origin_dm))
+                merged_at = Clock::now();
+            if (merged_at && done_at)
+                break;
+            if (Clock::now() > deadline)
+                throw std::runtime_error(
+                    fmt::format("no MergeCompleted from {} within {} min", snapshot,
+                                std::chrono::duration_cast<std::chrono::minutes>(kMergeTimeout).count()));
+            std::this_thread::sleep_for(kMergeProbeInterval);
+        }
+    });
     if (!watch.success())
         throw std::runtime_error(fmt::format("the merge of {} failed: {}", snapshot, watch.message()));
     // A merge that finished between two probes counts as merged when MergeCompleted came.
@@ -127,7 +146,7 @@ SnapshotTimes cycle(Client& client, const std::string& origin, const std::string
 
 }  // namespace
 
-std::vector<SnapshotTimes> run_volumesd_snapshot_side(const SnapshotSettings& settings)
+SnapshotResults run_volumesd_snapshot_side(const SnapshotSettings& settings)
 {
     const std::uint64_t member_bytes = (settings.origin_mib + settings.cow_mib + 64) * kMiB;
     LoopDisk first(settings.scratch_dir, "volumesd-snap-0", member_bytes);
@@ -139,7 +158,7 @@ std::vector<SnapshotTimes> run_volumesd_snapshot_side(const SnapshotSettings& se
     const std::string pool =
         client.call_for_path(*manager, "Manager", "CreatePool", std::string("snapbench"), devices, Options{});
     std::string origin, snapshot;
-    std::vector<SnapshotTimes> runs;
+    SnapshotResults results;
     try {
         auto pool_proxy = client.proxy(pool);
         origin = client.call_for_path(*pool_proxy, "Pool", "CreateVolume", std::string("origin"),
@@ -149,7 +168,16 @@ std::vector<SnapshotTimes> run_volumesd_snapshot_side(const SnapshotSettings& se
         fmt::print("volumesd: pool {} on {} {}, linear {} ({})\n", pool, first.device(), second.device(), origin,
                    device);
         for (unsigned run = 0; run < settings.repeats; ++run)
-            runs.push_back(cycle(client, origin, device, settings, run, snapshot));
+            results.runs.push_back(cycle(client, origin, device, settings, run, snapshot));
+        try {
+            const Around traced = [&](const std::string& step, const std::function<void()>& call) {
+                const auto file = trace_path(settings.scratch_dir, fmt::format("snapshot-{}.strace", results.floors.size()));
+                results.floors.emplace_back(step, trace_volumesd_call(file, call));
+            };
+            cycle(client, origin, device, settings, settings.repeats, snapshot, traced);
+        } catch (const std::exception& error) {
+            results.floor_failure = error.what();
+        }
     } catch (...) {
         for (const auto& volume : {snapshot, origin})
             if (!volume.empty())
@@ -165,7 +193,7 @@ std::vector<SnapshotTimes> run_volumesd_snapshot_side(const SnapshotSettings& se
     }
     client.call(origin, "Volume", "Remove");
     client.call(pool, "Pool", "Destroy");
-    return runs;
+    return results;
 }
 
 }  // namespace volumes::bench

@@ -1,6 +1,7 @@
 #include "volumesd_side.hpp"
 
 #include <chrono>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -11,6 +12,7 @@
 #include "block_write.hpp"
 #include "bus_client.hpp"
 #include "dm_raid_status.hpp"
+#include "kernel_floor.hpp"
 #include "loop_disk.hpp"
 
 namespace volumes::bench {
@@ -46,22 +48,32 @@ void wait_job(Client& client, const std::string& job)
             fmt::format("job {} failed: {}", job, client.get<std::string>(*proxy, "Job", "Message")));
 }
 
+// Runs one step of a cycle; the traced cycle wraps its calls in an strace of volumesd.
+using Around = std::function<void(const std::string& step, const std::function<void()>& call)>;
+
+void plainly(const std::string&, const std::function<void()>& call)
+{
+    call();
+}
+
 CycleTimes cycle(Client& client, const std::string& volume, const std::string& device, const BenchSettings& settings,
-                 unsigned run)
+                 unsigned run, const Around& around = plainly)
 {
     auto raid = client.proxy(volume);
     const Options split_options{{"allow_no_redundancy", sdbus::Variant(true)}};
     CycleTimes times;
 
     const auto split_start = Clock::now();
-    const std::string image = client.call_for_path(*raid, "Raid1", "SplitTrack", split_options);
+    std::string image;
+    around("split", [&] { image = client.call_for_path(*raid, "Raid1", "SplitTrack", split_options); });
     times.split = seconds_between(split_start, Clock::now());
 
     write_mib(device, settings.write_mib, run + 1);
 
     auto tracked = client.proxy(image);
     const auto merge_start = Clock::now();
-    const std::string job = client.call_for_path(*tracked, "TrackedImage", "Merge", Options{});
+    std::string job;
+    around("merge call", [&] { job = client.call_for_path(*tracked, "TrackedImage", "Merge", Options{}); });
     times.merge_call = seconds_between(merge_start, Clock::now());
     wait_job(client, job);
     times.until_synced = seconds_between(merge_start, Clock::now());
@@ -70,9 +82,22 @@ CycleTimes cycle(Client& client, const std::string& volume, const std::string& d
     return times;
 }
 
+// One more cycle with volumesd traced around each call.
+std::vector<std::pair<std::string, KernelFloor>> traced_cycle(Client& client, const std::string& volume,
+                                                              const std::string& device, const BenchSettings& settings)
+{
+    std::vector<std::pair<std::string, KernelFloor>> floors;
+    const Around traced = [&](const std::string& step, const std::function<void()>& call) {
+        const auto file = trace_path(settings.scratch_dir, fmt::format("raid1-{}.strace", floors.size()));
+        floors.emplace_back(step, trace_volumesd_call(file, call));
+    };
+    cycle(client, volume, device, settings, settings.repeats, traced);
+    return floors;
+}
+
 }  // namespace
 
-std::vector<CycleTimes> run_volumesd_side(const BenchSettings& settings)
+VolumesdResults run_volumesd_side(const BenchSettings& settings)
 {
     const std::uint64_t member_bytes = (settings.array_mib + 64) * kMiB;
     LoopDisk first(settings.scratch_dir, "volumesd-0", member_bytes);
@@ -83,7 +108,7 @@ std::vector<CycleTimes> run_volumesd_side(const BenchSettings& settings)
     const std::vector<std::string> devices{first.device(), second.device()};
     const std::string pool = client.call_for_path(*manager, "Manager", "CreatePool", std::string("bench"), devices, Options{});
     std::string volume;
-    std::vector<CycleTimes> runs;
+    VolumesdResults results;
     try {
         const Options raid1{{"kind", sdbus::Variant(std::string("raid1"))},
                             {"images", sdbus::Variant(std::uint32_t{2})},
@@ -97,7 +122,12 @@ std::vector<CycleTimes> run_volumesd_side(const BenchSettings& settings)
         fmt::print("volumesd: pool {} on {} {}, raid1 {} ({}) in sync\n", pool, first.device(), second.device(),
                    volume, device);
         for (unsigned run = 0; run < settings.repeats; ++run)
-            runs.push_back(cycle(client, volume, device, settings, run));
+            results.runs.push_back(cycle(client, volume, device, settings, run));
+        try {
+            results.floors = traced_cycle(client, volume, device, settings);
+        } catch (const std::exception& error) {
+            results.floor_failure = error.what();
+        }
     } catch (...) {
         if (!volume.empty())
             try {
@@ -112,7 +142,7 @@ std::vector<CycleTimes> run_volumesd_side(const BenchSettings& settings)
     }
     client.call(volume, "Volume", "Remove");
     client.call(pool, "Pool", "Destroy");
-    return runs;
+    return results;
 }
 
 }  // namespace volumes::bench
