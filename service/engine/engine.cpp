@@ -156,7 +156,7 @@ void Engine::bring_up(ManagedPool& pool)
 {
     std::lock_guard targets_guard(targets_lock_);
     try {
-        auto reconciled = reconcile_pool(pool, targets_);
+        auto reconciled = reconcile_pool(pool, targets_, udev_reaper_);
         if (!reconciled && reconciled.error().code == ErrorCode::InUse) {
             // A transaction that died after creating or resuming a device leaves udev probing it,
             // which holds it open for a moment; the planner refuses to tear down an open device
@@ -165,11 +165,11 @@ void Engine::bring_up(ManagedPool& pool)
             // "suspended": "<origin>_real leaves the graph but is open 3 time(s), 2 of them at
             // most by the pool's devices", and the origin stayed suspended.
             devices::wait_for_udev_to_settle(udev_settle_timeout);
-            reconciled = reconcile_pool(pool, targets_);
+            reconciled = reconcile_pool(pool, targets_, udev_reaper_);
         }
         if (!reconciled)
             pool.problems.push_back("reconciling its devices: " + reconciled.error().message);
-        else if (auto merges = start_pending_merges(pool, targets_); !merges)
+        else if (auto merges = start_pending_merges(pool, targets_, udev_reaper_); !merges)
             pool.problems.push_back("starting its pending snapshot merges: " + merges.error().message);
     } catch (const std::exception& error) {
         pool.problems.push_back(fmt::format("reconciling its devices: {}", error.what()));
@@ -228,7 +228,7 @@ Result<void> Engine::change(std::string_view pool_name, Change&& change, Prepare
     if (Result<void> prepared = prepare(managed, *next); !prepared)
         return prepared;
     std::lock_guard targets_guard(targets_lock_);
-    return apply_pool_change(managed, *next, targets_);
+    return apply_pool_change(managed, *next, targets_, udev_reaper_);
 }
 
 template <class Change>
@@ -431,7 +431,7 @@ Result<void> Engine::activate(std::string_view pool, std::string_view name)
     if (!locked)
         return std::unexpected(locked.error());
     std::lock_guard targets_guard(targets_lock_);
-    if (auto started = start_pending_merges(*locked->pool, targets_); !started)
+    if (auto started = start_pending_merges(*locked->pool, targets_, udev_reaper_); !started)
         return fail(started.error().code,
                     fmt::format("'{}' is active, but a pending snapshot merge did not start: {}", name,
                                 started.error().message));
@@ -498,7 +498,7 @@ Result<VolumeSummary> Engine::split_image(std::string_view pool, std::string_vie
         // Without it the shorter table found its bitmap older than the superblocks it read (seen
         // on Linux 6.1: "bitmap file is out of date -- forcing full recovery"), which marks every
         // region dirty.
-        if (auto rewritten = rewrite_raid_superblocks(current, **volume); !rewritten)
+        if (auto rewritten = rewrite_raid_superblocks(current, **volume, udev_reaper_); !rewritten)
             return std::unexpected(rewritten.error());
         return next;
     });
@@ -517,7 +517,7 @@ Result<void> Engine::merge_tracked_image(std::string_view pool, std::string_view
         if (!next)
             return next;
         const auto& tracked = std::get<model::TrackedImageLayout>((*volume)->layout);
-        if (auto rewritten = rewrite_raid_superblocks(current, *model::find_volume(current, tracked.array));
+        if (auto rewritten = rewrite_raid_superblocks(current, *model::find_volume(current, tracked.array), udev_reaper_);
             !rewritten)
             return std::unexpected(rewritten.error());
         return next;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "kmod/kernel_targets.hpp"
+#include "service/executor/udev_reaper.hpp"
 #include "service/planner/plan.hpp"
 #include "service/engine/engine_error.hpp"
 #include "service/engine/managed_pool.hpp"
@@ -167,6 +168,9 @@ private:
     // The dm uuid of a volume, read under the view lock only (the *_usage readers).
     Result<std::string> volume_dm_uuid(std::string_view pool, std::string_view volume) const;
 
+    // Declared first of the kernel's state so it is the last to go: it waits for every udev
+    // event the transactions left to it.
+    executor::UdevReaper udev_reaper_;
     std::mutex targets_lock_;
     kmod::KernelTargets targets_;
     mutable std::mutex pools_lock_;

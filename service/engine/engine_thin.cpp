@@ -122,7 +122,7 @@ Result<void> Engine::change_thin(std::string_view pool_name,
     if (after.next_thin_id != before.next_thin_id)
         side.undo = creation_undo(before.next_thin_id, before.transaction_id);
     std::lock_guard targets_guard(targets_lock_);
-    return apply_pool_change(managed, thin_change.next, targets_, &side);
+    return apply_pool_change(managed, thin_change.next, targets_, udev_reaper_, &side);
 }
 
 Result<VolumeSummary> Engine::create_thin(std::string_view pool, std::string_view thin_pool, const std::string& name,

@@ -49,7 +49,7 @@ executor::Result<executor::TransactionReport> run(const ManagedPool& pool, const
 }  // namespace
 
 Result<void> apply_pool_change(ManagedPool& pool, const model::Pool& next, kmod::KernelTargets& targets,
-                               const ThinPoolSideChange* thin)
+                               executor::UdevReaper& udev_reaper, const ThinPoolSideChange* thin)
 {
     if (auto checked = model::check_pool(next); !checked)
         return fail(ErrorCode::Failed, "the engine built an inconsistent pool: " + checked.error().message);
@@ -90,10 +90,11 @@ Result<void> apply_pool_change(ManagedPool& pool, const model::Pool& next, kmod:
     }
     if (!ran)
         return std::unexpected(from_executor(ran.error()));
+    udev_reaper.hand_over(std::move(ran->udev_later));
     return {};
 }
 
-Result<void> reconcile_pool(ManagedPool& pool, kmod::KernelTargets& targets)
+Result<void> reconcile_pool(ManagedPool& pool, kmod::KernelTargets& targets, executor::UdevReaper& udev_reaper)
 {
     if (auto ready = check_ready(pool, pool.pool, targets); !ready)
         return ready;
@@ -101,6 +102,7 @@ Result<void> reconcile_pool(ManagedPool& pool, kmod::KernelTargets& targets)
     auto ran = run(pool, pool.pool, metadata);
     if (!ran)
         return std::unexpected(from_executor(ran.error()));
+    udev_reaper.hand_over(std::move(ran->udev_later));
     return {};
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kmod/kernel_targets.hpp"
+#include "service/executor/udev_reaper.hpp"
 #include "service/engine/engine_error.hpp"
 #include "service/engine/managed_pool.hpp"
 #include "service/planner/plan.hpp"
@@ -24,13 +25,15 @@ struct ThinPoolSideChange {
     std::vector<std::string> undo;          // sent, best effort, when the transaction reverts
     std::optional<model::Uuid> quiesced;    // a volume whose device is suspended while they go
 };
+//
+// The udev events the caller need not wait for go to `udev_reaper`.
 Result<void> apply_pool_change(ManagedPool& pool, const model::Pool& next, kmod::KernelTargets& targets,
-                               const ThinPoolSideChange* thin = nullptr);
+                               executor::UdevReaper& udev_reaper, const ThinPoolSideChange* thin = nullptr);
 
 // Brings the pool's dm devices to its committed model without writing metadata: start-up
 // reconciliation, after assemble_pool has settled which document is committed. Devices of
 // uncommitted transactions get error tables and are removed; suspended devices resume.
-Result<void> reconcile_pool(ManagedPool& pool, kmod::KernelTargets& targets);
+Result<void> reconcile_pool(ManagedPool& pool, kmod::KernelTargets& targets, executor::UdevReaper& udev_reaper);
 
 // The plan reconcile_pool would run now; reads the kernel, changes nothing.
 Result<planner::Plan> plan_reconciliation(const ManagedPool& pool);

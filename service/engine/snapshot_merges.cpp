@@ -44,7 +44,8 @@ Result<void> check_snapshot_valid(const model::Pool& pool, const model::Volume& 
     return {};
 }
 
-Result<std::vector<std::string>> start_pending_merges(ManagedPool& pool, kmod::KernelTargets& targets)
+Result<std::vector<std::string>> start_pending_merges(ManagedPool& pool, kmod::KernelTargets& targets,
+                                                      executor::UdevReaper& udev_reaper)
 {
     std::vector<model::Uuid> pending;
     for (const auto& volume : pool.pool.volumes) {
@@ -67,7 +68,7 @@ Result<std::vector<std::string>> start_pending_merges(ManagedPool& pool, kmod::K
         auto next = start_pending_merge(pool.pool, uuid);
         if (!next)
             return std::unexpected(next.error());
-        if (auto applied = apply_pool_change(pool, *next, targets); !applied)
+        if (auto applied = apply_pool_change(pool, *next, targets, udev_reaper); !applied)
             return std::unexpected(applied.error());
         started.push_back(name);
     }

@@ -42,7 +42,7 @@ Result<void> KernelChanges::load(const std::string& uuid, const kmod::Table& tab
 
 Result<void> KernelChanges::resume_new_child(const planner::ResumeNewChild& step)
 {
-    if (auto resumed = dm::resume(by_uuid(step.uuid), preload_cookie_, step.udev_identity); !resumed)
+    if (auto resumed = dm::resume(by_uuid(step.uuid), udev_.cookie(step.awaited), step.udev_identity); !resumed)
         return kernel_failure(resumed.error());
     resumed_new_.push_back(step.uuid);
     return {};
@@ -60,8 +60,9 @@ Result<void> KernelChanges::suspend(const planner::Suspend& step)
 std::vector<std::string> KernelChanges::revert()
 {
     std::vector<std::string> problems;
-    if (auto waited = preload_cookie_.wait(); !waited)
-        problems.push_back(waited.error().message);
+    for (auto* cookie : {&udev_.awaited, &udev_.later})
+        if (auto waited = cookie->wait(); !waited)
+            problems.push_back(waited.error().message);
     // Before any resume, or the resume would make the new table live.
     for (const auto& uuid : loaded_)
         if (auto cleared = dm::clear_inactive(by_uuid(uuid)); !cleared)

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "kmod/table_line.hpp"
-#include "kmod/udev_cookie.hpp"
 #include "service/executor/executor_error.hpp"
+#include "service/executor/udev_waits.hpp"
 #include "service/planner/plan.hpp"
 
 namespace volumes::executor {
@@ -36,6 +36,9 @@ public:
 
     const std::vector<std::string>& created() const { return created_; }
 
+    // The cookies of the whole transaction, for the steps after the commit too.
+    UdevWaits& udev() { return udev_; }
+
 private:
     std::vector<std::string> created_;
     std::vector<std::string> loaded_;
@@ -45,7 +48,7 @@ private:
     };
     std::vector<Suspended> suspended_;
     std::vector<std::string> resumed_new_;
-    kmod::UdevCookie preload_cookie_;
+    UdevWaits udev_;
 };
 
 }  // namespace volumes::executor

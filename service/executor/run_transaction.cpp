@@ -129,7 +129,7 @@ std::unexpected<Error> revert(KernelChanges& changes, MetadataCommit& metadata, 
 
 // Everything after the commit. The new metadata is the pool's truth now, so every step is
 // tried; the first failure is returned for reconciliation to finish.
-Result<void> finish(const Planned& planned)
+Result<void> finish(const Planned& planned, UdevWaits& udev)
 {
     std::optional<Error> first;
     const auto note = [&](const Result<void>& result) {
@@ -143,10 +143,10 @@ Result<void> finish(const Planned& planned)
     const auto& steps = planned.plan.steps;
 
     note(fault_point("committed"));
-    kmod::UdevCookie cookie;
     for (const auto& step : steps)
         if (const auto* resume = std::get_if<planner::Resume>(&step))
-            note_kernel(dm::resume(kmod::DeviceId::by_uuid(resume->uuid), cookie, resume->udev_identity));
+            note_kernel(dm::resume(kmod::DeviceId::by_uuid(resume->uuid), udev.cookie(resume->awaited),
+                                   resume->udev_identity));
     note(fault_point("resumed"));
 
     // A leaving device that never had a live table may hold an inactive one (left by a
@@ -159,12 +159,12 @@ Result<void> finish(const Planned& planned)
                 note_kernel(dm::clear_inactive(kmod::DeviceId::by_uuid(remove->uuid)));
     for (const auto& step : steps)
         if (const auto* remove = std::get_if<planner::Remove>(&step))
-            note_kernel(dm::remove(kmod::DeviceId::by_uuid(remove->uuid), cookie));
+            note_kernel(dm::remove(kmod::DeviceId::by_uuid(remove->uuid), udev.awaited));
     note(fault_point("removed"));
 
     for (const auto& step : steps)
         if (std::holds_alternative<planner::WaitForUdev>(step))
-            note_kernel(cookie.wait());
+            note_kernel(udev.awaited.wait());
 
     if (first) {
         first->committed = true;
@@ -191,9 +191,10 @@ Result<TransactionReport> run_transaction(std::string_view uuid_prefix, const Gr
     if (auto committed = metadata.commit(); !committed)
         return revert(changes, metadata, committed.error());
 
-    TransactionReport report{planned->plan, changes.created()};
-    if (auto finished = finish(*planned); !finished)
+    TransactionReport report{planned->plan, changes.created(), {}};
+    if (auto finished = finish(*planned, changes.udev()); !finished)
         return std::unexpected(finished.error());
+    report.udev_later = std::move(changes.udev().later);
     return report;
 }
 

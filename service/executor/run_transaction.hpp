@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kmod/udev_cookie.hpp"
 #include "service/executor/executor_error.hpp"
 #include "service/graph/derive_graph.hpp"
 #include "service/planner/plan.hpp"
@@ -33,13 +34,16 @@ using GraphSource = std::function<model::Result<graph::DerivedGraph>(const graph
 struct TransactionReport {
     planner::Plan plan;                // the steps run after the new devices were created
     std::vector<std::string> created;  // uuids of the devices this transaction created
+    // The udev events no caller waits for, still to be waited for (UdevReaper).
+    kmod::UdevCookie udev_later;
 };
 
 // One transaction (architecture.md "A mutating call"; kernel-targets.md §4.2):
 //   write_precommitted → fault "precommitted"
 //   → create the new devices (no table) → "created" → derive again with their numbers, plan
 //   → load tables and error tables → "preloaded" → suspend → "suspended"
-//   → commit → "committed" → resume → "resumed" → remove → "removed" → wait for udev once.
+//   → commit → "committed" → resume → "resumed" → remove → "removed" → wait for udev once,
+//   for the awaited resumes and the removals only (the rest is in TransactionReport::udev_later).
 // Before the commit every failure is reverted: inactive tables cleared, suspended devices
 // resumed bottom-up on their old tables, created devices removed, the precommitted copy
 // dropped; the error says what failed and committed == false. After the commit the remaining

@@ -26,6 +26,11 @@ std::string identity_words(kmod::UdevIdentity identity)
     return fmt::format(" as {}", kmod::to_string(identity));
 }
 
+const char* awaited_word(bool awaited)
+{
+    return awaited ? " awaited" : "";
+}
+
 std::string table_text(const kmod::Table& table)
 {
     std::string text;
@@ -49,7 +54,8 @@ std::string to_string(const Step& step)
             },
             [](const LoadError& s) { return fmt::format("load-error {} {}", s.uuid, s.length); },
             [](const ResumeNewChild& s) {
-                return fmt::format("resume-new-child {}{}", s.uuid, identity_words(s.udev_identity));
+                return fmt::format("resume-new-child {}{}{}", s.uuid, identity_words(s.udev_identity),
+                                   awaited_word(s.awaited));
             },
             [](const Suspend& s) {
                 return fmt::format("suspend {} {} {}{}", s.uuid, s.no_flush ? "no-flush" : "flush",
@@ -57,7 +63,9 @@ std::string to_string(const Step& step)
                                    s.udev_identity ? identity_words(*s.udev_identity) : " as udev knows it");
             },
             [](const CommitMetadata&) { return std::string("commit-metadata"); },
-            [](const Resume& s) { return fmt::format("resume {}{}", s.uuid, identity_words(s.udev_identity)); },
+            [](const Resume& s) {
+                return fmt::format("resume {}{}{}", s.uuid, identity_words(s.udev_identity), awaited_word(s.awaited));
+            },
             [](const Remove& s) { return fmt::format("remove {}", s.uuid); },
             [](const WaitForUdev&) { return std::string("wait-for-udev"); },
         },

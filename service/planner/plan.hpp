@@ -49,6 +49,7 @@ struct LoadError {
 struct ResumeNewChild {
     std::string uuid;
     kmod::UdevIdentity udev_identity = kmod::UdevIdentity::Visible;
+    bool awaited = false;  // see Resume
     bool operator==(const ResumeNewChild&) const = default;
 };
 
@@ -68,6 +69,11 @@ struct CommitMetadata {
 struct Resume {
     std::string uuid;
     kmod::UdevIdentity udev_identity = kmod::UdevIdentity::Visible;
+    // The caller waits for udev to finish with this resume's events: the device is new to
+    // udev and not internal, so its /dev node and links are part of what the caller asked
+    // for. Other resumes (internal layers, a table changed under an existing node) udev
+    // finishes after the reply.
+    bool awaited = false;
     bool operator==(const Resume&) const = default;
 };
 
@@ -76,7 +82,8 @@ struct Remove {
     bool operator==(const Remove&) const = default;
 };
 
-// Wait once for udev to finish with every create, resume and remove before it.
+// Wait once for udev to finish with every awaited resume and every remove before it (a
+// removed device's node is gone when the caller is answered).
 struct WaitForUdev {
     bool operator==(const WaitForUdev&) const = default;
 };

@@ -49,6 +49,13 @@ Change change_of(const DesiredDevice& wanted, const LiveDevice* live)
     return Change::Same;
 }
 
+// A device that gets its first table and is not internal: its udev events make the /dev node
+// and links the caller asked for, so the caller waits for them (Resume::awaited).
+bool shown_by_udev(const DesiredDevice& device)
+{
+    return device.udev_identity != kmod::UdevIdentity::Internal;
+}
+
 }  // namespace
 
 Result<Plan> plan_transaction(const LiveState& live_state, const DesiredGraph& desired, std::string_view uuid_prefix)
@@ -170,7 +177,7 @@ Result<Plan> plan_transaction(const LiveState& live_state, const DesiredGraph& d
         }
         steps.push_back(Load{device.uuid, device.table, device.read_only});
         if ((change[i] == Change::New || change[i] == Change::FirstTable) && has_desired_parent[i]) {
-            steps.push_back(ResumeNewChild{device.uuid, device.udev_identity});
+            steps.push_back(ResumeNewChild{device.uuid, device.udev_identity, shown_by_udev(device)});
             resumed_in_preload[i] = true;
             udev_events = true;
         }
@@ -209,7 +216,8 @@ Result<Plan> plan_transaction(const LiveState& live_state, const DesiredGraph& d
         if (live_of[i])
             resume = resume || suspend[*live_of[i]] || live.devices[*live_of[i]]->suspended;
         if (resume) {
-            steps.push_back(Resume{wanted[i].uuid, wanted[i].udev_identity});
+            const bool first_table = change[i] == Change::New || change[i] == Change::FirstTable;
+            steps.push_back(Resume{wanted[i].uuid, wanted[i].udev_identity, first_table && shown_by_udev(wanted[i])});
             udev_events = true;
         }
     }

@@ -63,7 +63,9 @@ namespace volumes::planner {
 //    snapshot merge the origin (snapshot-merge) takes over the COW while the old snapshot
 //    device is still suspended, as the handover requires.
 // 7. Remove the leaving devices, top-down in the live graph, then WaitForUdev once, if any
-//    step created, resumed or removed a device.
+//    step created, resumed or removed a device. A resume is awaited (the caller waits for its
+//    udev events) only when the device gets its first table and is not internal; udev
+//    finishes the others after the reply.
 // 8. When nothing changes the plan is CommitMetadata alone: every transaction commits its
 //    metadata, and the caller runs every plan the same way.
 //

@@ -220,7 +220,7 @@ TEST(DerivePlan, SnapshotOfALiveOrigin)
     // The snapshot goes live while its origin is still suspended (planner "quiesced").
     ASSERT_TRUE(plan.has_value());
     const auto lines = steps(*plan);
-    const auto snapshot_resume = std::find(lines.begin(), lines.end(), "resume " + dev_uuid(2) + " as low-priority");
+    const auto snapshot_resume = std::find(lines.begin(), lines.end(), "resume " + dev_uuid(2) + " as low-priority awaited");
     const auto origin_resume = std::find(lines.begin(), lines.end(), "resume " + dev_uuid(1));
     ASSERT_NE(snapshot_resume, lines.end()) << planner::to_string(*plan);
     EXPECT_LT(snapshot_resume, origin_resume) << planner::to_string(*plan);

@@ -16,7 +16,7 @@ TEST(PlanCreate, NewLinearVolume)
               "create volumes-p1-lv0 VOLUMES-P1-lv0\n"
               "load VOLUMES-P1-lv0: 0 204800 linear 8:16 2048\n"
               "commit-metadata\n"
-              "resume VOLUMES-P1-lv0\n"
+              "resume VOLUMES-P1-lv0 awaited\n"
               "wait-for-udev\n");
 }
 
@@ -28,7 +28,7 @@ TEST(PlanCreate, NewVolumeLeavesTheOthersAlone)
               "create volumes-p1-lv2 VOLUMES-P1-lv2\n"
               "load VOLUMES-P1-lv2: 0 409600 linear 8:32 2048\n"
               "commit-metadata\n"
-              "resume VOLUMES-P1-lv2\n"
+              "resume VOLUMES-P1-lv2 awaited\n"
               "wait-for-udev\n");
 }
 
@@ -40,7 +40,7 @@ TEST(PlanCreate, NewReadOnlyVolumeIsCreatedAndLoadedReadOnly)
               "create volumes-p1-lv0 VOLUMES-P1-lv0 read-only\n"
               "load VOLUMES-P1-lv0 read-only: 0 204800 linear 8:16 2048\n"
               "commit-metadata\n"
-              "resume VOLUMES-P1-lv0\n"
+              "resume VOLUMES-P1-lv0 awaited\n"
               "wait-for-udev\n");
 }
 
@@ -51,20 +51,20 @@ TEST(PlanCreate, NewRaid1CreatesAndLoadsItsLegsBeforeTheTop)
     EXPECT_EQ(render(plan_transaction({}, DesiredGraph{raid1_set()}, prefix)),
               "create volumes-p1-lv1_rmeta_0 VOLUMES-P1-lv1_rmeta_0\n"
               "load VOLUMES-P1-lv1_rmeta_0: 0 8192 linear 8:16 2048\n"
-              "resume-new-child VOLUMES-P1-lv1_rmeta_0\n"
+              "resume-new-child VOLUMES-P1-lv1_rmeta_0 awaited\n"
               "create volumes-p1-lv1_rimage_0 VOLUMES-P1-lv1_rimage_0\n"
               "load VOLUMES-P1-lv1_rimage_0: 0 2097152 linear 8:16 10240\n"
-              "resume-new-child VOLUMES-P1-lv1_rimage_0\n"
+              "resume-new-child VOLUMES-P1-lv1_rimage_0 awaited\n"
               "create volumes-p1-lv1_rmeta_1 VOLUMES-P1-lv1_rmeta_1\n"
               "load VOLUMES-P1-lv1_rmeta_1: 0 8192 linear 8:32 2048\n"
-              "resume-new-child VOLUMES-P1-lv1_rmeta_1\n"
+              "resume-new-child VOLUMES-P1-lv1_rmeta_1 awaited\n"
               "create volumes-p1-lv1_rimage_1 VOLUMES-P1-lv1_rimage_1\n"
               "load VOLUMES-P1-lv1_rimage_1: 0 2097152 linear 8:32 10240\n"
-              "resume-new-child VOLUMES-P1-lv1_rimage_1\n"
+              "resume-new-child VOLUMES-P1-lv1_rimage_1 awaited\n"
               "create volumes-p1-lv1 VOLUMES-P1-lv1\n"
               "load VOLUMES-P1-lv1: 0 2097152 raid raid1 3 0 region_size 1024 2 253:0 253:1 253:2 253:3\n"
               "commit-metadata\n"
-              "resume VOLUMES-P1-lv1\n"
+              "resume VOLUMES-P1-lv1 awaited\n"
               "wait-for-udev\n");
 }
 

@@ -21,7 +21,7 @@ TEST(PlanRecovery, CreatedDeviceWithoutTableGetsLoadedAndResumed)
     EXPECT_EQ(render(plan_transaction(live_pool, DesiredGraph{{lv0()}}, prefix)),
               "load VOLUMES-P1-lv0: 0 204800 linear 8:16 2048\n"
               "commit-metadata\n"
-              "resume VOLUMES-P1-lv0\n"
+              "resume VOLUMES-P1-lv0 awaited\n"
               "wait-for-udev\n");
 }
 

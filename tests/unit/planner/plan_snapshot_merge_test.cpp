@@ -95,16 +95,16 @@ TEST(PlanSnapshotCreate, SnapshotResumesBeforeItsOrigin)
     EXPECT_EQ(render(plan_transaction(before, DesiredGraph{origin_with_quiescing_snapshot()}, prefix)),
               "create volumes-p1-base_real VOLUMES-P1-base_real\n"
               "load VOLUMES-P1-base_real: 0 1048576 linear 8:16 2048\n"
-              "resume-new-child VOLUMES-P1-base_real\n"
+              "resume-new-child VOLUMES-P1-base_real awaited\n"
               "create volumes-p1-snap_cow VOLUMES-P1-snap_cow\n"
               "load VOLUMES-P1-snap_cow: 0 262144 linear 8:32 2048\n"
-              "resume-new-child VOLUMES-P1-snap_cow\n"
+              "resume-new-child VOLUMES-P1-snap_cow awaited\n"
               "create volumes-p1-snap VOLUMES-P1-snap\n"
               "load VOLUMES-P1-snap: 0 1048576 snapshot 253:0 253:1 P 8\n"
               "load VOLUMES-P1-base: 0 1048576 snapshot-origin 253:0\n"
               "suspend VOLUMES-P1-base flush lockfs\n"
               "commit-metadata\n"
-              "resume VOLUMES-P1-snap\n"
+              "resume VOLUMES-P1-snap awaited\n"
               "resume VOLUMES-P1-base\n"
               "wait-for-udev\n");
 }
@@ -123,7 +123,7 @@ TEST(PlanSnapshotCreate, ASecondSnapshotSuspendsTheUnchangedOrigin)
               "load VOLUMES-P1-snap2: 0 1048576 snapshot 253:0 253:1 P 8\n"
               "suspend VOLUMES-P1-base flush lockfs\n"
               "commit-metadata\n"
-              "resume VOLUMES-P1-snap2\n"
+              "resume VOLUMES-P1-snap2 awaited\n"
               "resume VOLUMES-P1-base\n"
               "wait-for-udev\n");
 }
