@@ -52,10 +52,10 @@ TEST_F(TransactionTest, CreatesANewStackBottomUpAndCommitsBeforeAnyResume)
     EXPECT_EQ(report->created, (std::vector<std::string>{uuid_of("lower"), uuid_of("upper")}));
     EXPECT_EQ(summaries(report->plan), (std::vector<std::string>{
                                            "load " + uuid_of("lower"),
-                                           "resume-new-child " + uuid_of("lower"),
+                                           "resume-new-child " + uuid_of("lower") + " awaited",
                                            "load " + uuid_of("upper"),
                                            "commit-metadata",
-                                           "resume " + uuid_of("upper"),
+                                           "resume " + uuid_of("upper") + " awaited",
                                            "wait-for-udev",
                                        }));
 
