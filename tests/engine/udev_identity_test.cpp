@@ -168,6 +168,38 @@ void expect_no_volume_link(const std::string& volume)
     EXPECT_FALSE(fs::exists(volume_link(volume))) << volume_link(volume) << " is still there";
 }
 
+// What a reply waits for (README "What a reply waits for"): no udevadm settle here. A volume
+// the call made or activated has its link and udev's record when the call returns, and a
+// device the call removed has no node left; internal layers are udev's to finish later.
+TEST(UdevIdentity, AReplyComesAfterTheNodesTheCallerAskedFor)
+{
+    LoopDevice a(64 * mib), b(64 * mib);
+    test::PoolDevicesRemovedOnExit cleanup;
+    auto engine = start_engine();
+    ASSERT_TRUE(engine->create_pool(std::string(pool_name), {a.path(), b.path()}));
+    for (int round = 0; round < 2; ++round) {
+        SCOPED_TRACE(fmt::format("round {}", round));
+        auto array = engine->create_raid1_volume(pool_name, {"fresh", 8 * mib, 2});
+        ASSERT_TRUE(array) << array.error().message;
+        expect_visible("fresh", array->dm_name);
+        auto linear = engine->create_linear_volume(pool_name, {"plain", 8 * mib});
+        ASSERT_TRUE(linear) << linear.error().message;
+        expect_visible("plain", linear->dm_name);
+
+        ASSERT_TRUE(engine->remove_volume(pool_name, "plain"));
+        EXPECT_FALSE(fs::exists(dm_path(linear->dm_name))) << "the removed volume's node is still there";
+        expect_no_volume_link("plain");
+        ASSERT_TRUE(engine->deactivate(pool_name, "fresh"));
+        for (const auto* suffix : {"", "_rmeta_0", "_rimage_0", "_rmeta_1", "_rimage_1"})
+            EXPECT_FALSE(fs::exists(dm_path(array->dm_name + suffix))) << array->dm_name << suffix << " is still there";
+        expect_no_volume_link("fresh");
+        ASSERT_TRUE(engine->activate(pool_name, "fresh"));
+        expect_visible("fresh", array->dm_name);
+        ASSERT_TRUE(engine->remove_volume(pool_name, "fresh"));
+        expect_no_volume_link("fresh");
+    }
+}
+
 TEST(UdevIdentity, CowSnapshotLeavesTheFilesystemNamesOnTheOrigin)
 {
     LoopDevice a(64 * mib), b(64 * mib);
