@@ -16,9 +16,10 @@ if (($# < 3 || $# > 4)); then
   echo "usage: $0 <manifest> <results-dir> <work-dir> [timeout-seconds]" >&2
   exit 2
 fi
-manifest=$1
-results=$2
-work=$3
+# The guest sees the host's / at another root and starts elsewhere: relative paths would not resolve there.
+manifest=$(realpath -m "$1")
+results=$(realpath -m "$2")
+work=$(realpath -m "$3")
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 timeout_s=${4:-1500}
 binary_timeout_s=${VOLUMES_GUEST_BINARY_TIMEOUT:-1200}
