@@ -32,7 +32,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/guest-environment.sh"
 
 # The manifest is generated into <build>/tests/vm/; the build tree is the nearest
 # directory above it that holds a CMakeCache.txt.
-build=$(dirname "$(realpath "$manifest")")
+# realpath alone, so a manifest the guest cannot see fails here (set -e) instead of
+# leaving build at "." for the loop below, which would never end.
+manifest_path=$(realpath -e "$manifest")
+build=$(dirname "$manifest_path")
 while [[ $build != / && ! -f $build/CMakeCache.txt ]]; do
   build=$(dirname "$build")
 done
