@@ -11,6 +11,7 @@
 
 #include <systemd/sd-journal.h>
 
+#include "service/logging/bounded_text.hpp"
 #include "service/logging/journal_fields.hpp"
 #include "service/logging/stderr_line.hpp"
 
@@ -67,9 +68,14 @@ void write(Level level, const Fields& fields, std::string_view message)
 {
     if (level < chosen_threshold.load())
         return;
-    if (chosen_sink.load() == Sink::Journal && write_journal(level, fields, message))
+    const auto pool = bounded_text(fields.pool, max_field_bytes);
+    const auto volume = bounded_text(fields.volume, max_field_bytes);
+    const auto operation = bounded_text(fields.operation, max_field_bytes);
+    const Fields bounded_fields{pool, volume, operation};
+    const auto bounded_message = bounded_text(message, max_message_bytes);
+    if (chosen_sink.load() == Sink::Journal && write_journal(level, bounded_fields, bounded_message))
         return;
-    write_stderr(level, fields, message);
+    write_stderr(level, bounded_fields, bounded_message);
 }
 
 }  // namespace volumes::logging

@@ -26,6 +26,7 @@ enum class Sink { Automatic, Journal, Stderr };
 // missing, the journal otherwise. Messages below `threshold` are dropped.
 void configure(Sink sink, Level threshold = Level::Info);
 
+// The message and each field are cut to bounded_text.hpp's limits first.
 void write(Level level, const Fields& fields, std::string_view message);
 
 template <class... Args>

@@ -68,6 +68,18 @@ TEST(StderrSink, DropsMessagesBelowTheThreshold)
     EXPECT_EQ(captured.lines(), (std::vector<std::string>{"volumesd: warning: [tank] shown 3", "volumesd: error: shown 4"}));
 }
 
+TEST(StderrSink, AHugeNameCostsTheLogOneBoundedLine)
+{
+    CapturedStderr captured;
+    const std::string name(10'000'000, 'n');
+    warning({.pool = name, .volume = name, .operation = name}, "refused '{}'", name);
+
+    const auto lines = captured.lines();
+    ASSERT_EQ(lines.size(), 1U);
+    EXPECT_LT(lines[0].size(), 4096U);
+    EXPECT_NE(lines[0].find("more bytes]"), std::string::npos) << lines[0].substr(0, 200);
+}
+
 TEST(StderrSink, LinesFromManyThreadsStayWhole)
 {
     constexpr int threads = 8;
