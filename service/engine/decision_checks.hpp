@@ -27,6 +27,8 @@ inline Result<void> check_new_name(const model::Pool& pool, const std::string& n
 {
     if (auto checked = model::check_volume_name(name); !checked)
         return std::unexpected(from_model(checked.error()));
+    if (auto fits = model::check_dm_names_fit(pool.name, name); !fits)
+        return std::unexpected(from_model(fits.error()));
     if (model::find_volume(pool, name))
         return fail(ErrorCode::AlreadyExists, fmt::format("pool '{}' already has a volume '{}'", pool.name, name));
     return {};

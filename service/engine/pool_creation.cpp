@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <climits>
 #include <set>
 
 #include <fmt/core.h>
@@ -23,8 +24,14 @@ Result<void> check_request(const std::string& name, const std::vector<std::strin
 {
     if (auto checked = model::check_pool_name(name); !checked)
         return std::unexpected(from_model(checked.error()));
+    if (auto fits = model::check_dm_names_fit(name, {}); !fits)
+        return std::unexpected(from_model(fits.error()));
     if (paths.empty())
         return fail(ErrorCode::InvalidArgument, "a pool needs at least one device");
+    for (const auto& path : paths)
+        if (path.size() >= PATH_MAX)
+            return fail(ErrorCode::InvalidArgument,
+                        fmt::format("a device path of {} bytes: paths are shorter than {}", path.size(), PATH_MAX));
     if (std::set<std::string>(paths.begin(), paths.end()).size() != paths.size())
         return fail(ErrorCode::InvalidArgument, "a device is listed twice");
     if (options.extent_size < metadata::kMiB || !std::has_single_bit(options.extent_size))

@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include "service/allocator/extent_allocator.hpp"
+#include "service/engine/decision_checks.hpp"
 #include "service/engine/error_translation.hpp"
 #include "service/engine/summaries.hpp"
 #include "service/model/names.hpp"
@@ -71,11 +72,8 @@ Result<Pool> add_snapshot(const Pool& pool, const Uuid& origin_uuid, const Snaps
                                 kind_name(origin->layout)));
     if (auto no_merge = check_no_merge_into(pool, *origin); !no_merge)
         return std::unexpected(no_merge.error());
-    if (auto checked = model::check_volume_name(request.name); !checked)
-        return std::unexpected(from_model(checked.error()));
-    if (model::find_volume(pool, request.name))
-        return fail(ErrorCode::AlreadyExists,
-                    fmt::format("pool '{}' already has a volume '{}'", pool.name, request.name));
+    if (auto checked = check_new_name(pool, request.name); !checked)
+        return std::unexpected(checked.error());
     if (!std::has_single_bit(request.chunk_size) || request.chunk_size < kMinChunkSize ||
         request.chunk_size > kMaxChunkSize)
         return fail(ErrorCode::InvalidArgument,

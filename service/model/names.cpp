@@ -85,6 +85,23 @@ std::string dm_name(std::string_view pool_name, std::string_view volume_name, st
     return name;
 }
 
+Result<void> check_dm_names_fit(std::string_view pool_name, std::string_view volume_name)
+{
+    const auto longest = dm_name(pool_name, volume_name.empty() ? "v" : volume_name, "rimage_99");
+    if (longest.size() <= max_dm_name_bytes)
+        return {};
+    const auto over = longest.size() - max_dm_name_bytes;
+    if (volume_name.empty())
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("pool name '{}' leaves no room for a volume's dm names, which may be {} bytes at most: "
+                                "shorten it by {} (a '-' counts twice)",
+                                pool_name, max_dm_name_bytes, over));
+    return fail(ErrorCode::InvalidArgument,
+                fmt::format("volume name '{}' in pool '{}' makes dm names like '{}', {} bytes, above the kernel's {}: "
+                            "shorten the names by {} (a '-' counts twice)",
+                            volume_name, pool_name, longest, longest.size(), max_dm_name_bytes, over));
+}
+
 std::string dm_uuid_prefix(const Uuid& pool_uuid)
 {
     return fmt::format("VOLUMES-{}-", pool_uuid.to_string());

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,13 @@ Result<void> check_volume_name(std::string_view name);
 bool is_machine_id(std::string_view text);
 
 std::string dm_name(std::string_view pool_name, std::string_view volume_name, std::string_view role = {});
+
+// The kernel's DM_NAME_LEN less its NUL.
+inline constexpr std::size_t max_dm_name_bytes = 127;
+// The longest dm name a volume's stack may use (a leg's "_rimage_<two digits>") fits in
+// max_dm_name_bytes; InvalidArgument saying by how much it does not. With an empty
+// volume name, whether a one-character volume still fits in the pool.
+Result<void> check_dm_names_fit(std::string_view pool_name, std::string_view volume_name);
 // "VOLUMES-<pool uuid>-": every device of the pool has it, and no device of another pool does.
 std::string dm_uuid_prefix(const Uuid& pool_uuid);
 std::string dm_uuid(const Uuid& pool_uuid, const Uuid& volume_uuid, std::string_view role = {});

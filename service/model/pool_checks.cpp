@@ -48,6 +48,8 @@ Result<void> check_names(const Pool& pool)
     for (const auto& volume : pool.volumes) {
         if (const auto checked = check_volume_name(volume.name); !checked)
             return corrupt(fmt::format("volume {}: {}", volume.uuid.to_string(), checked.error().message));
+        if (const auto fits = check_dm_names_fit(pool.name, volume.name); !fits)
+            return corrupt(fmt::format("volume {}: {}", volume.uuid.to_string(), fits.error().message));
         const auto [named, inserted] = by_name.emplace(volume.name, &volume);
         if (!inserted)
             return corrupt(fmt::format("volumes {} and {} are both named '{}'", named->second->uuid.to_string(),

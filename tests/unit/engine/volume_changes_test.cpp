@@ -40,6 +40,18 @@ TEST(VolumeChanges, LinearRefusals)
     EXPECT_TRUE(succeeded(add_linear_volume(pool, {"all", 8 * kExtent}, uuid_of(2))));
 }
 
+// Two names valid alone, whose legs' dm names would pass the kernel's 127 bytes.
+TEST(VolumeChanges, NamesWhoseDmNamesDoNotFitAreRefused)
+{
+    auto pool = empty_pool();
+    pool.name = std::string(64, 'p');
+    EXPECT_TRUE(fails_with(add_linear_volume(pool, {std::string(64, 'v'), kExtent}, uuid_of(1)),
+                           ErrorCode::InvalidArgument));
+    EXPECT_TRUE(fails_with(add_raid1_volume(pool, {std::string(45, 'v'), kExtent, 2}, uuid_of(1)),
+                           ErrorCode::InvalidArgument));
+    EXPECT_TRUE(succeeded(add_raid1_volume(pool, {std::string(44, 'v'), kExtent, 2}, uuid_of(1))));
+}
+
 TEST(VolumeChanges, Raid1LegsAreOnDistinctMembersWithTheirMetadata)
 {
     const auto pool = empty_pool(3, 10);

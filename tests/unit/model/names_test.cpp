@@ -73,6 +73,36 @@ TEST(DmName, DoublesDashesSoNamesCannotCollide)
     EXPECT_NE(dm_name("a-b", "c-d", role::real), dm_name("a", "b-c-d", role::real));
 }
 
+// "volumes-" + pool + "-" + volume + "_rimage_99" must fit in 127 bytes: 8 + 1 + 10 = 19
+// bytes of frame, so pool and volume share 108, a '-' counting twice.
+TEST(DmNameLimit, TheLongestNamesThatFitAndOneMore)
+{
+    const std::string pool(54, 'p');
+    EXPECT_TRUE(check_dm_names_fit(pool, std::string(54, 'v')));
+    const auto over = check_dm_names_fit(pool, std::string(55, 'v'));
+    ASSERT_FALSE(over);
+    EXPECT_EQ(over.error().code, ErrorCode::InvalidArgument);
+    EXPECT_NE(over.error().message.find("shorten the names by 1"), std::string::npos) << over.error().message;
+    EXPECT_EQ(dm_name(pool, std::string(54, 'v'), "rimage_99").size(), max_dm_name_bytes);
+}
+
+TEST(DmNameLimit, DashesCountTwice)
+{
+    EXPECT_TRUE(check_dm_names_fit(std::string(27, '-').insert(0, "p"), std::string(53, 'v')));
+    EXPECT_FALSE(check_dm_names_fit(std::string(27, '-').insert(0, "p"), std::string(54, 'v')));
+}
+
+TEST(DmNameLimit, APoolNameMustLeaveRoomForAOneCharacterVolume)
+{
+    EXPECT_TRUE(check_dm_names_fit(std::string(64, 'p'), {}));
+    EXPECT_TRUE(check_dm_names_fit(std::string(53, '-').insert(0, "p"), {}));
+    const auto full = check_dm_names_fit(std::string(54, '-').insert(0, "p"), {});
+    ASSERT_FALSE(full);
+    EXPECT_EQ(full.error().code, ErrorCode::InvalidArgument);
+    // 64 + 64 characters, each valid alone, do not fit together.
+    EXPECT_FALSE(check_dm_names_fit(std::string(64, 'p'), std::string(64, 'v')));
+}
+
 TEST(Roles, NameEachSubVolume)
 {
     EXPECT_EQ(role::rmeta(0), "rmeta_0");
