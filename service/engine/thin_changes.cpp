@@ -99,6 +99,11 @@ Result<Pool> add_thin_pool(const Pool& pool, const ThinPoolRequest& request, con
         return fail(ErrorCode::InvalidArgument,
                     fmt::format("a thin pool's data ({} bytes) must hold at least one block of {} bytes",
                                 *data_extents * pool.extent_size, request.block_size));
+    if (request.low_water_blocks != 0 && request.low_water_blocks >= data_blocks)
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("a low-water mark of {} blocks would always be reached: the thin pool's data holds {} "
+                                "blocks; give fewer",
+                                request.low_water_blocks, data_blocks));
     auto meta_extents = extents_for(pool, request.metadata_size);
     if (!meta_extents)
         return std::unexpected(meta_extents.error());

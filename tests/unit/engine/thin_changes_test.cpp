@@ -155,6 +155,17 @@ TEST(ThinChanges, RefusesBadThinPoolRequests)
     request.block_size = 8 * 1024 * 1024;
     EXPECT_TRUE(refused(request, ErrorCode::InvalidArgument)) << "data of one extent, smaller than one block";
 
+    // One extent of data in 64 KiB blocks.
+    const auto blocks = kExtent / (64 * 1024);
+    request = good;
+    request.block_size = 64 * 1024;
+    for (const std::uint64_t mark : {blocks, blocks + 1, ~std::uint64_t{0}}) {
+        request.low_water_blocks = mark;
+        EXPECT_TRUE(refused(request, ErrorCode::InvalidArgument)) << "low-water mark " << mark << " of " << blocks;
+    }
+    request.low_water_blocks = blocks - 1;
+    EXPECT_TRUE(succeeded(add_thin_pool(pool, request, uuid_of(9)))) << "the highest low-water mark";
+
     request = good;
     request.data_size = 28 * kExtent;
     EXPECT_TRUE(refused(request, ErrorCode::NoSpace)) << "27 extents are free";
