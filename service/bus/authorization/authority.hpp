@@ -58,6 +58,8 @@ private:
 // The polkit actions (policy/org.example.volumes.policy).
 namespace action {
 inline constexpr const char* manage = "org.example.volumes.manage";
+// CreatePool and Pool.Destroy: they write labels over whole disks, and wipe them with "force".
+inline constexpr const char* manage_pools = "org.example.volumes.manage-pools";
 inline constexpr const char* import_pool = "org.example.volumes.import-pool";
 inline constexpr const char* split_track = "org.example.volumes.split-track";
 inline constexpr const char* merge = "org.example.volumes.merge";
