@@ -632,7 +632,7 @@ void RequestHandler::cancel_job(CallContext call, std::uint64_t job, sdbus::Resu
     };
     authority_.caller_uid(call.sender, [this, call, target, reply, job, decide](std::optional<uid_t> uid, std::string error) {
         const auto* state = jobs_->find(job);
-        if (uid && (*uid == 0 || (state && state->started_by_uid == *uid)))
+        if (uid && state && state->started_by_uid == *uid)
             return decide(*uid);
         if (!uid)
             return reply->returnError(not_authorized(fmt::format("cannot tell who is calling: {}", error)));
