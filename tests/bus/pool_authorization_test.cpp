@@ -106,6 +106,8 @@ TEST_F(BusPoolAuthorization, OnlyRootWithCapSysAdminPassesWithoutPolkit)
     const auto& first = new_loop(32 * mib);
     const auto& second = new_loop(32 * mib);
     const auto& third = new_loop(32 * mib);
+    // Activated now, volumesd has loaded dm_mod before the first snapshot lists dm devices.
+    exported_objects(*bus);
 
     {
         const PolkitOutage outage;
