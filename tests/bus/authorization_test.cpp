@@ -1,6 +1,7 @@
 // An unprivileged caller (uid 65534) is refused every mutating method with NotAuthorized and
 // changes nothing, while it can read everything; a polkit rule that grants it exactly
-// org.example.volumes.manage lets exactly the methods of that action through.
+// org.example.volumes.manage lets exactly the methods of that action through (not CreatePool
+// and Destroy, which are manage-pools).
 #include <pwd.h>
 
 #include <fmt/core.h>
@@ -123,7 +124,9 @@ TEST_F(BusAuthorization, PolkitRuleGrantingManageLetsExactlyManageThrough)
     EXPECT_TRUE(property_as<bool>(world.inactive, volume_interface, "Active"));
 
     auto baseline = take_snapshot(*bus, loop_paths());
-    const std::vector<std::pair<std::string, std::string>> other_actions{{raid1_interface, "SplitTrack"},
+    const std::vector<std::pair<std::string, std::string>> other_actions{{manager_interface, "CreatePool"},
+                                                                         {pool_interface, "Destroy"},
+                                                                         {raid1_interface, "SplitTrack"},
                                                                          {raid1_interface, "Split"},
                                                                          {tracked_image_interface, "Merge"},
                                                                          {job_interface, "Cancel"}};

@@ -1,6 +1,7 @@
 #include "calls.hpp"
 
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 
 #include <fmt/core.h>
@@ -47,9 +48,11 @@ Outcome call(sdbus::IConnection& bus, const Call& call)
     }
 }
 
-Outcome call_as(const Credentials& as, const Call& call)
+namespace {
+
+Outcome run_helper(std::vector<std::string> argv, const Call& call, std::optional<Credentials> as)
 {
-    std::vector<std::string> argv{VOLUMES_BUS_CALL_HELPER, volumes_bus_name, call.path, call.interface, call.method};
+    argv.insert(argv.end(), {VOLUMES_BUS_CALL_HELPER, volumes_bus_name, call.path, call.interface, call.method});
     argv.insert(argv.end(), call.arguments.begin(), call.arguments.end());
     const auto result = run_process(argv, as);
     // The helper prints "reply <text>" or "error <name>" on its first line, then the message.
@@ -60,8 +63,21 @@ Outcome call_as(const Credentials& as, const Call& call)
         return Outcome{{}, first.substr(6)};
     if (result.status == 0 && first.starts_with("error "))
         return Outcome{first.substr(6), rest.ends_with('\n') ? rest.substr(0, rest.size() - 1) : rest};
-    throw std::runtime_error(fmt::format("the helper could not make the call {} as uid {}: {}", call.describe(),
-                                         as.uid, result.describe()));
+    const auto who = as ? fmt::format("as uid {}", as->uid) : fmt::format("through {}", argv.front());
+    throw std::runtime_error(
+        fmt::format("the helper could not make the call {} {}: {}", call.describe(), who, result.describe()));
+}
+
+}  // namespace
+
+Outcome call_as(const Credentials& as, const Call& call)
+{
+    return run_helper({}, call, as);
+}
+
+Outcome call_through(const std::vector<std::string>& wrapper, const Call& call)
+{
+    return run_helper(wrapper, call, std::nullopt);
 }
 
 std::string call_ok(sdbus::IConnection& bus, const Call& c)

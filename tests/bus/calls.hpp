@@ -40,6 +40,10 @@ Outcome call(sdbus::IConnection& bus, const Call& call);
 // given credentials, on a connection of its own. Throws when the helper cannot make it.
 Outcome call_as(const Credentials& as, const Call& call);
 
+// Makes the call from the volumes-bus-call helper started through `wrapper` (a command that
+// runs the rest of its arguments, such as setpriv with its options), as this process's user.
+Outcome call_through(const std::vector<std::string>& wrapper, const Call& call);
+
 // call(), throwing std::runtime_error with both descriptions unless it succeeded; returns
 // the reply's first string or object path.
 std::string call_ok(sdbus::IConnection& bus, const Call& call);

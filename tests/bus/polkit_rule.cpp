@@ -5,6 +5,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include <fmt/core.h>
 
@@ -45,16 +46,20 @@ void PolkitRule::remove()
     std::filesystem::remove(path_, ignored);
 }
 
-bool polkit_authorizes(const std::string& action, pid_t pid)
+bool polkit_authorizes(const std::string& action, pid_t pid, const PolkitDetails& details)
 {
-    const auto result = run_process({"pkcheck", "--action-id", action, "--process", std::to_string(pid)});
+    std::vector<std::string> argv{"pkcheck", "--action-id", action, "--process", std::to_string(pid)};
+    for (const auto& [key, value] : details)
+        argv.insert(argv.end(), {"--detail", key, value});
+    const auto result = run_process(argv);
     return result.status == 0;
 }
 
-void wait_for_polkit(const std::string& action, pid_t pid, bool expected, std::chrono::seconds timeout)
+void wait_for_polkit(const std::string& action, pid_t pid, bool expected, std::chrono::seconds timeout,
+                     const PolkitDetails& details)
 {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (polkit_authorizes(action, pid) != expected) {
+    while (polkit_authorizes(action, pid, details) != expected) {
         if (std::chrono::steady_clock::now() > deadline)
             throw std::runtime_error(fmt::format("polkitd still {} {} for pid {} after {} s", expected ? "refuses" : "grants",
                                                  action, pid, timeout.count()));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <string>
 
 #include <sys/types.h>
@@ -22,12 +23,15 @@ private:
     std::string path_;
 };
 
-// Whether polkit authorizes the process `pid` for `action` right now, asking polkitd
-// without user interaction (pkcheck).
-bool polkit_authorizes(const std::string& action, pid_t pid);
+// The details a check carries, as rules see them through action.lookup(key).
+using PolkitDetails = std::map<std::string, std::string>;
 
-// Waits until polkit_authorizes(action, pid) == expected. Throws on timeout.
+// Whether polkit authorizes the process `pid` for `action` with `details` right now, asking
+// polkitd without user interaction (pkcheck).
+bool polkit_authorizes(const std::string& action, pid_t pid, const PolkitDetails& details = {});
+
+// Waits until polkit_authorizes(action, pid, details) == expected. Throws on timeout.
 void wait_for_polkit(const std::string& action, pid_t pid, bool expected,
-                     std::chrono::seconds timeout = std::chrono::seconds(60));
+                     std::chrono::seconds timeout = std::chrono::seconds(60), const PolkitDetails& details = {});
 
 }  // namespace volumes::test

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "service/bus/authorization/polkit_arguments.hpp"
+#include "service/bus/authorization/process_capabilities.hpp"
 #include "service/bus/authorization/verdict.hpp"
 
 namespace volumes::bus {
@@ -49,39 +50,61 @@ Authority::Authority(sdbus::IConnection& connection)
 
 Authority::~Authority() = default;
 
-void Authority::caller_uid(const std::string& sender,
-                           std::function<void(std::optional<uid_t> uid, std::string error)> done)
+// Asked here rather than through sdbus::Message::getCredsUid/Pid: those call
+// sd_bus_query_sender_creds, which on dbus-daemon (no credentials attached to messages) makes a
+// blocking GetConnectionCredentials call on the bus loop.
+void Authority::caller_credentials(const std::string& sender,
+                                   std::function<void(std::expected<CallerCredentials, std::string>)> done)
 {
     auto shared_done = std::make_shared<decltype(done)>(std::move(done));
     try {
-        bus_driver_->callMethodAsync("GetConnectionUnixUser")
+        bus_driver_->callMethodAsync("GetConnectionCredentials")
             .onInterface(bus_driver_name)
             .withTimeout(caller_uid_timeout)
             .withArguments(sender)
-            .uponReplyInvoke([sender, shared_done](const sdbus::Error* error, std::uint32_t uid) {
+            .uponReplyInvoke([sender, shared_done](const sdbus::Error* error,
+                                                   std::map<std::string, sdbus::Variant> credentials) {
                 if (error != nullptr)
-                    (*shared_done)(std::nullopt, unknown_caller_message(sender, *error));
+                    (*shared_done)(std::unexpected(unknown_caller_message(sender, *error)));
                 else
-                    (*shared_done)(static_cast<uid_t>(uid), std::string{});
+                    (*shared_done)(credentials_from_bus(sender, credentials));
             });
     } catch (const sdbus::Error& error) {
-        (*shared_done)(std::nullopt, unknown_caller_message(sender, error));
+        (*shared_done)(std::unexpected(unknown_caller_message(sender, error)));
     }
+}
+
+void Authority::caller_uid(const std::string& sender,
+                           std::function<void(std::optional<uid_t> uid, std::string error)> done)
+{
+    caller_credentials(sender, [done = std::move(done)](std::expected<CallerCredentials, std::string> caller) {
+        if (caller)
+            done(caller->uid, std::string{});
+        else
+            done(std::nullopt, std::move(caller.error()));
+    });
 }
 
 void Authority::check(const AuthorizationRequest& request, std::function<void(AuthorizationResult)> done)
 {
     // `this` outlives the reply: bus_driver_ is a member, and destroying it drops the pending call.
-    caller_uid(request.sender, [this, request, done = std::move(done)](std::optional<uid_t> uid, std::string error) {
-        if (!uid) {
-            done(verdict_without_uid(request, error));
+    caller_credentials(request.sender, [this, request, done = std::move(done)](
+                                           std::expected<CallerCredentials, std::string> caller) {
+        if (!caller) {
+            done(verdict_without_uid(request, caller.error()));
             return;
         }
-        if (auto verdict = verdict_without_polkit(*uid)) {
+        // Read when the call is checked, so a root process that dropped CAP_SYS_ADMIN after it
+        // connected is not root any more. A process whose capabilities cannot be read has none.
+        // The pid is the connecting process's, and dbus 1.14 offers no pidfd (ProcessFD) to pin
+        // it: as with systemd 252's sd-bus and polkit's own system-bus-name subject, a
+        // connection handed on past its process's exit is judged by whatever has that pid now.
+        const bool cap_sys_admin = caller->uid == 0 && has_effective_cap_sys_admin(caller->pid).value_or(false);
+        if (auto verdict = verdict_without_polkit(caller->uid, cap_sys_admin)) {
             done(std::move(*verdict));
             return;
         }
-        ask_polkit(*polkit_, request, *uid, done);
+        ask_polkit(*polkit_, request, caller->uid, done);
     });
 }
 

@@ -2,6 +2,7 @@
 
 #include <sys/types.h>
 
+#include <expected>
 #include <functional>
 #include <map>
 #include <memory>
@@ -10,8 +11,8 @@
 
 #include <sdbus-c++/sdbus-c++.h>
 
-// Who may do what: the caller's uid from the bus driver, then polkit for everyone but root.
-// Both questions are asked asynchronously; the bus loop never waits for an answer.
+// Who may do what: the caller's uid and process from the bus driver, then polkit for everyone
+// but root. Both questions are asked asynchronously; the bus loop never waits for an answer.
 // Call from the bus loop's thread. A question that cannot even be sent is answered (refused)
 // before the call returns. Destroying the Authority drops the questions still pending: their
 // `done` is destroyed without running (the daemon keeps its Authority for its whole life, so
@@ -31,6 +32,12 @@ struct AuthorizationResult {
     std::string message;  // when refused: why, and what to do (becomes the NotAuthorized message)
 };
 
+// What the bus driver knows of a connection: the uid and pid of the process that opened it.
+struct CallerCredentials {
+    uid_t uid = static_cast<uid_t>(-1);
+    pid_t pid = 0;  // 0 when the bus did not say
+};
+
 class Authority {
 public:
     // Calls go out on `connection`, whose event loop (the daemon's bus loop) delivers the replies.
@@ -39,14 +46,18 @@ public:
     Authority(const Authority&) = delete;
     Authority& operator=(const Authority&) = delete;
 
-    // The caller's uid (org.freedesktop.DBus.GetConnectionUnixUser). `done` runs on the bus
-    // loop, exactly once, with the uid or why it is unknown.
+    // The caller's uid and pid (org.freedesktop.DBus.GetConnectionCredentials). `done` runs on
+    // the bus loop, exactly once, with them or why they are unknown.
+    void caller_credentials(const std::string& sender,
+                            std::function<void(std::expected<CallerCredentials, std::string>)> done);
+    // The uid of caller_credentials.
     void caller_uid(const std::string& sender, std::function<void(std::optional<uid_t> uid, std::string error)> done);
 
-    // uid 0 is allowed without asking polkit. Anyone else is allowed only if
-    // org.freedesktop.PolicyKit1.Authority.CheckAuthorization (subject "system-bus-name")
-    // says is_authorized; polkit missing, failing or timing out means refused. `done` runs on
-    // the bus loop, exactly once.
+    // Root, uid 0 whose process has CAP_SYS_ADMIN in its effective set when the call is
+    // checked, is allowed without asking polkit. Anyone else, uid 0 without CAP_SYS_ADMIN
+    // too, is allowed only if org.freedesktop.PolicyKit1.Authority.CheckAuthorization
+    // (subject "system-bus-name") says is_authorized; polkit missing, failing or timing out
+    // means refused. `done` runs on the bus loop, exactly once.
     void check(const AuthorizationRequest& request, std::function<void(AuthorizationResult)> done);
 
 private:
@@ -58,6 +69,8 @@ private:
 // The polkit actions (policy/org.example.volumes.policy).
 namespace action {
 inline constexpr const char* manage = "org.example.volumes.manage";
+// CreatePool and Pool.Destroy: they write labels over whole disks, and wipe them with "force".
+inline constexpr const char* manage_pools = "org.example.volumes.manage-pools";
 inline constexpr const char* import_pool = "org.example.volumes.import-pool";
 inline constexpr const char* split_track = "org.example.volumes.split-track";
 inline constexpr const char* merge = "org.example.volumes.merge";

@@ -1,5 +1,7 @@
 #include "service/bus/authorization/verdict.hpp"
 
+#include <cstdint>
+
 #include <fmt/format.h>
 
 namespace volumes::bus {
@@ -27,9 +29,24 @@ std::string describe(const sdbus::Error& error)
 
 }  // namespace
 
-std::optional<AuthorizationResult> verdict_without_polkit(uid_t uid)
+std::expected<CallerCredentials, std::string> credentials_from_bus(
+    const std::string& sender, const std::map<std::string, sdbus::Variant>& credentials)
 {
-    if (uid == 0)
+    const auto uid = credentials.find("UnixUserID");
+    if (uid == credentials.end() || !uid->second.containsValueOfType<std::uint32_t>())
+        return std::unexpected(fmt::format("the bus could not tell which user {} is (no UnixUserID in its "
+                                           "credentials)",
+                                           sender));
+    CallerCredentials caller{.uid = static_cast<uid_t>(uid->second.get<std::uint32_t>()), .pid = 0};
+    if (const auto pid = credentials.find("ProcessID");
+        pid != credentials.end() && pid->second.containsValueOfType<std::uint32_t>())
+        caller.pid = static_cast<pid_t>(pid->second.get<std::uint32_t>());
+    return caller;
+}
+
+std::optional<AuthorizationResult> verdict_without_polkit(uid_t uid, bool has_cap_sys_admin)
+{
+    if (uid == 0 && has_cap_sys_admin)
         return AuthorizationResult{.allowed = true, .uid = uid, .message = {}};
     return std::nullopt;
 }
@@ -66,8 +83,8 @@ AuthorizationResult verdict_from_polkit_error(const AuthorizationRequest& reques
 {
     const auto& name = error.getName();
     if (is_one_of(name, {"org.freedesktop.DBus.Error.ServiceUnknown", "org.freedesktop.DBus.Error.NameHasNoOwner"}))
-        return refused(uid, fmt::format("polkit is not available ({}): only root may change volumes; install and "
-                                        "start polkit to let other users ask for {}",
+        return refused(uid, fmt::format("polkit is not available ({}): only root with CAP_SYS_ADMIN may change "
+                                        "volumes; install and start polkit to let other users ask for {}",
                                         describe(error), request.action));
     if (is_one_of(name, {"org.freedesktop.DBus.Error.NoReply", "org.freedesktop.DBus.Error.Timeout",
                          "org.freedesktop.DBus.Error.TimedOut"}))
@@ -77,8 +94,8 @@ AuthorizationResult verdict_from_polkit_error(const AuthorizationRequest& reques
     if (name == "org.freedesktop.PolicyKit1.Error.Cancelled")
         return refused(uid, fmt::format("the authorization check for {} was cancelled ({}); run the command again",
                                         request.action, describe(error)));
-    return refused(uid, fmt::format("polkit could not check {} for uid {} ({}); only root may change volumes until "
-                                    "polkit works, see its log (journalctl -u polkit)",
+    return refused(uid, fmt::format("polkit could not check {} for uid {} ({}); only root with CAP_SYS_ADMIN may "
+                                    "change volumes until polkit works, see its log (journalctl -u polkit)",
                                     request.action, uid, describe(error)));
 }
 

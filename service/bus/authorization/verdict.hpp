@@ -4,6 +4,8 @@
 
 #include <sys/types.h>
 
+#include <expected>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -14,8 +16,14 @@
 
 namespace volumes::bus {
 
-// Root is allowed outright; anyone else needs polkit's answer (nullopt).
-std::optional<AuthorizationResult> verdict_without_polkit(uid_t uid);
+// The uid and pid in org.freedesktop.DBus.GetConnectionCredentials's answer ("UnixUserID",
+// "ProcessID"); without a uid the caller is unknown.
+std::expected<CallerCredentials, std::string> credentials_from_bus(
+    const std::string& sender, const std::map<std::string, sdbus::Variant>& credentials);
+
+// Root, uid 0 with CAP_SYS_ADMIN in its effective set, is allowed outright; anyone else needs
+// polkit's answer (nullopt).
+std::optional<AuthorizationResult> verdict_without_polkit(uid_t uid, bool has_cap_sys_admin);
 
 AuthorizationResult verdict_from_polkit(const AuthorizationRequest& request, uid_t uid, const polkit::Reply& reply);
 

@@ -102,4 +102,14 @@ bool ObjectTree::has_pool(const std::string& pool) const
     return pools_.contains(pool);
 }
 
+std::vector<std::string> ObjectTree::member_paths(const std::string& pool) const
+{
+    std::vector<std::string> paths;
+    if (const auto found = pools_.find(pool); found != pools_.end())
+        for (const auto& member : found->second->state().members)
+            if (member.present)
+                paths.push_back(member.path);
+    return paths;
+}
+
 }  // namespace volumes::bus

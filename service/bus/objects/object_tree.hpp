@@ -31,6 +31,8 @@ public:
 
     const VolumeState* volume(const std::string& pool, const std::string& volume) const;
     bool has_pool(const std::string& pool) const;
+    // The device paths of the pool's present members; none for a pool not exported.
+    std::vector<std::string> member_paths(const std::string& pool) const;
     // The names of the pool's volumes, in name order.
     std::vector<std::string> volume_names(const std::string& pool) const;
     // The pools with at least one volume for which `wanted` holds.

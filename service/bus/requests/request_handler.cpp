@@ -1,6 +1,7 @@
 #include "service/bus/requests/request_handler.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "service/bus/bus_errors.hpp"
 #include "service/bus/object_paths.hpp"
@@ -46,6 +47,13 @@ bool is_merging(const VolumeState& volume)
 }
 
 constexpr std::chrono::seconds kSnapshotRefreshInterval{2};
+
+// What a polkit rule sees of a call that writes over whole disks: "devices" (the paths, separated
+// by spaces) and "force".
+std::map<std::string, std::string> pool_disk_details(const std::vector<std::string>& devices, bool force)
+{
+    return {{"devices", fmt::format("{}", fmt::join(devices, " "))}, {"force", force ? "true" : "false"}};
+}
 
 }  // namespace
 
@@ -270,9 +278,9 @@ void RequestHandler::create_pool(CallContext call, std::string name, std::vector
                                  sdbus::Result<sdbus::ObjectPath> result)
 {
     auto reply = share(std::move(result));
-    Target target{name, {}, "CreatePool"};
-    authorize(call, action::manage, target, fail_with(reply), [=, this](uid_t) {
-        auto request = parse_create_pool(name, devices, call.options);
+    auto request = parse_create_pool(name, devices, call.options);
+    Target target{name, {}, "CreatePool", pool_disk_details(devices, request && request->options.force)};
+    authorize(call, action::manage_pools, target, fail_with(reply), [=, this](uid_t) {
         if (!request)
             return reply->returnError(to_bus_error(request.error()));
         mutate<engine::PoolSummary>(
@@ -321,9 +329,9 @@ void RequestHandler::import_pool(CallContext call, std::string pool, sdbus::Resu
 void RequestHandler::destroy_pool(CallContext call, std::string pool, sdbus::Result<> result)
 {
     auto reply = share(std::move(result));
-    Target target{pool, {}, "Destroy"};
-    authorize(call, action::manage, target, fail_with(reply), [=, this](uid_t) {
-        auto force = parse_destroy_pool(call.options);
+    auto force = parse_destroy_pool(call.options);
+    Target target{pool, {}, "Destroy", pool_disk_details(tree_->member_paths(pool), force && *force)};
+    authorize(call, action::manage_pools, target, fail_with(reply), [=, this](uid_t) {
         if (!force)
             return reply->returnError(to_bus_error(force.error()));
         mutate<void>(
@@ -624,7 +632,7 @@ void RequestHandler::cancel_job(CallContext call, std::uint64_t job, sdbus::Resu
     };
     authority_.caller_uid(call.sender, [this, call, target, reply, job, decide](std::optional<uid_t> uid, std::string error) {
         const auto* state = jobs_->find(job);
-        if (uid && (*uid == 0 || (state && state->started_by_uid == *uid)))
+        if (uid && state && state->started_by_uid == *uid)
             return decide(*uid);
         if (!uid)
             return reply->returnError(not_authorized(fmt::format("cannot tell who is calling: {}", error)));

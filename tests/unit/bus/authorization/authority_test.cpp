@@ -1,9 +1,10 @@
 // The Authority against a real dbus-daemon (the test's own) on which no polkitd runs: the
-// caller's uid comes from the bus driver, root is allowed without polkit, and everyone else is
-// refused when polkit is missing. What a real polkitd decides is tested in the guest
+// caller's uid and pid come from the bus driver, root with CAP_SYS_ADMIN is allowed without
+// polkit, and everyone else, root without CAP_SYS_ADMIN too, is refused when polkit is missing. What a real polkitd decides is tested in the guest
 // (tests/bus), where polkitd runs on the system bus.
 #include <unistd.h>
 
+#include <expected>
 #include <memory>
 #include <optional>
 #include <string>
@@ -76,6 +77,19 @@ protected:
         std::vector<std::string> argv;
         if (uid != ::geteuid())
             argv = {"setpriv", fmt::format("--reuid={}", uid), fmt::format("--regid={}", uid), "--clear-groups"};
+        return call_check_through(argv, action, interactive);
+    }
+
+    // Calls Check from a dbus-send run as root whose effective set lacks CAP_SYS_ADMIN.
+    std::unique_ptr<ChildProcess> call_check_without_cap_sys_admin(const std::string& action)
+    {
+        return call_check_through({"setpriv", "--bounding-set", "-sys_admin", "--inh-caps", "-sys_admin"}, action,
+                                  true);
+    }
+
+    std::unique_ptr<ChildProcess> call_check_through(std::vector<std::string> argv, const std::string& action,
+                                                     bool interactive)
+    {
         argv.insert(argv.end(), {"dbus-send", fmt::format("--bus={}", bus_->address()), "--print-reply",
                                  fmt::format("--dest={}", daemon_->getUniqueName()), "/test",
                                  "org.example.Test.Check", fmt::format("string:{}", action),
@@ -114,15 +128,44 @@ TEST_F(AuthorityOnBus, TheCallersUidComesFromTheBusDriver)
     EXPECT_EQ(uid, ::geteuid());
 }
 
+TEST_F(AuthorityOnBus, TheCallersProcessComesFromTheBusDriver)
+{
+    std::optional<CallerCredentials> caller;
+    int answers = 0;
+    authority_->caller_credentials(daemon_->getUniqueName(), [&](std::expected<CallerCredentials, std::string> answer) {
+        ++answers;
+        ASSERT_TRUE(answer.has_value()) << answer.error();
+        caller = *answer;
+    });
+    ASSERT_TRUE(run_until(connections(), [&] { return answers > 0; }));
+    ASSERT_TRUE(caller.has_value());
+    EXPECT_EQ(caller->uid, ::geteuid());
+    EXPECT_EQ(caller->pid, ::getpid());
+}
+
 TEST_F(AuthorityOnBus, RootIsAllowedWithoutPolkit)
 {
     if (::geteuid() != 0)
         GTEST_FAIL() << "needs a root caller: run the tests as root";
-    // No polkitd runs on this bus, so only the uid check can allow the call.
+    // No polkitd runs on this bus, so only the root check can allow the call.
     auto caller = call_check_as(0, action::manage, true);
     const auto answer = answer_for(*caller);
     EXPECT_TRUE(answer.allowed) << answer.message;
     EXPECT_EQ(answer.uid, 0U);
+}
+
+TEST_F(AuthorityOnBus, RootWithoutCapSysAdminIsAskedAboutLikeAnyoneElse)
+{
+    if (::geteuid() != 0)
+        GTEST_FAIL() << "needs a root caller: run the tests as root";
+    if (!volumes::testing::program_available("setpriv"))
+        GTEST_FAIL() << "setpriv is not installed (package util-linux)";
+    // Without polkitd on this bus, a caller that goes to polkit is refused.
+    auto caller = call_check_without_cap_sys_admin(action::manage_pools);
+    const auto answer = answer_for(*caller);
+    EXPECT_FALSE(answer.allowed);
+    EXPECT_EQ(answer.uid, 0U);
+    EXPECT_THAT(answer.message, HasSubstr("polkit is not available (org.freedesktop.DBus.Error.ServiceUnknown"));
 }
 
 TEST_F(AuthorityOnBus, PolkitMissingRefusesEveryoneButRoot)

@@ -21,6 +21,8 @@ public:
     ChildProcess(const ChildProcess&) = delete;
     ChildProcess& operator=(const ChildProcess&) = delete;
 
+    pid_t pid() const { return pid_; }
+
     // Whether the child has exited; its wait status once it has.
     std::optional<int> exit_status();
 

@@ -56,8 +56,9 @@ TEST(PolkitPolicy, DeclaresEveryActionTheDaemonChecks)
     std::set<std::string> declared;
     for (const auto& [id, defaults] : declared_actions())
         declared.insert(id);
-    EXPECT_EQ(declared, (std::set<std::string>{action::manage, action::import_pool, action::split_track, action::merge,
-                                               action::reserve_metadata_snap, action::cancel_job}));
+    EXPECT_EQ(declared, (std::set<std::string>{action::manage, action::manage_pools, action::import_pool,
+                                               action::split_track, action::merge, action::reserve_metadata_snap,
+                                               action::cancel_job}));
 }
 
 TEST(PolkitPolicy, AdministratorsAuthenticateAndActiveSessionsKeepIt)
@@ -68,9 +69,12 @@ TEST(PolkitPolicy, AdministratorsAuthenticateAndActiveSessionsKeepIt)
         ASSERT_TRUE(actions.contains(id)) << id;
         EXPECT_EQ(actions.at(id), changes) << id;
     }
-    // Taking over another machine's pool always asks for an administrator's password.
-    ASSERT_TRUE(actions.contains(action::import_pool));
-    EXPECT_EQ(actions.at(action::import_pool), (Defaults{"auth_admin", "auth_admin", "auth_admin"}));
+    // Writing over whole disks and taking over another machine's pool always ask for an
+    // administrator's password.
+    for (const char* id : {action::manage_pools, action::import_pool}) {
+        ASSERT_TRUE(actions.contains(id)) << id;
+        EXPECT_EQ(actions.at(id), (Defaults{"auth_admin", "auth_admin", "auth_admin"})) << id;
+    }
     ASSERT_TRUE(actions.contains(action::cancel_job));
     EXPECT_EQ(actions.at(action::cancel_job), (Defaults{"auth_admin_keep", "auth_admin_keep", "auth_admin_keep"}));
 }

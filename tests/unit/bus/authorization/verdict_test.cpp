@@ -23,20 +23,59 @@ polkit::Reply reply(bool authorized, bool challenge, std::map<std::string, std::
     return polkit::Reply{authorized, challenge, std::move(details)};
 }
 
-TEST(VerdictWithoutPolkit, RootIsAllowed)
+TEST(VerdictWithoutPolkit, RootWithCapSysAdminIsAllowed)
 {
-    const auto verdict = verdict_without_polkit(0);
+    const auto verdict = verdict_without_polkit(0, true);
     ASSERT_TRUE(verdict.has_value());
     EXPECT_TRUE(verdict->allowed);
     EXPECT_EQ(verdict->uid, 0U);
 }
 
+TEST(VerdictWithoutPolkit, RootWithoutCapSysAdminNeedsPolkit)
+{
+    EXPECT_FALSE(verdict_without_polkit(0, false).has_value());
+}
+
+TEST(VerdictWithoutPolkit, CapSysAdminWithoutRootNeedsPolkit)
+{
+    for (uid_t uid : {1U, 1000U, 65534U, static_cast<uid_t>(-1)})
+        EXPECT_FALSE(verdict_without_polkit(uid, true).has_value()) << uid;
+}
+
 TEST(VerdictWithoutPolkit, AnyoneElseNeedsPolkit)
 {
-    EXPECT_FALSE(verdict_without_polkit(1).has_value());
-    EXPECT_FALSE(verdict_without_polkit(1000).has_value());
-    EXPECT_FALSE(verdict_without_polkit(65534).has_value());
-    EXPECT_FALSE(verdict_without_polkit(static_cast<uid_t>(-1)).has_value());
+    for (uid_t uid : {1U, 1000U, 65534U, static_cast<uid_t>(-1)})
+        EXPECT_FALSE(verdict_without_polkit(uid, false).has_value()) << uid;
+}
+
+TEST(CredentialsFromBus, UidAndPid)
+{
+    const auto caller = credentials_from_bus(
+        ":1.42", {{"UnixUserID", sdbus::Variant{std::uint32_t{0}}},
+                  {"ProcessID", sdbus::Variant{std::uint32_t{4242}}},
+                  {"UnixGroupIDs", sdbus::Variant{std::vector<std::uint32_t>{0}}}});
+    ASSERT_TRUE(caller.has_value()) << caller.error();
+    EXPECT_EQ(caller->uid, 0U);
+    EXPECT_EQ(caller->pid, 4242);
+}
+
+TEST(CredentialsFromBus, NoPidLeavesItZero)
+{
+    const auto caller = credentials_from_bus(":1.42", {{"UnixUserID", sdbus::Variant{std::uint32_t{1000}}}});
+    ASSERT_TRUE(caller.has_value()) << caller.error();
+    EXPECT_EQ(caller->uid, 1000U);
+    EXPECT_EQ(caller->pid, 0);
+}
+
+TEST(CredentialsFromBus, NoUidIsUnknownCaller)
+{
+    for (const auto& credentials : std::vector<std::map<std::string, sdbus::Variant>>{
+             {{"ProcessID", sdbus::Variant{std::uint32_t{4242}}}},
+             {{"UnixUserID", sdbus::Variant{std::string{"0"}}}, {"ProcessID", sdbus::Variant{std::uint32_t{1}}}}}) {
+        const auto caller = credentials_from_bus(":1.42", credentials);
+        ASSERT_FALSE(caller.has_value());
+        EXPECT_THAT(caller.error(), AllOf(HasSubstr(":1.42"), HasSubstr("UnixUserID")));
+    }
 }
 
 TEST(VerdictFromPolkit, AuthorizedIsAllowed)
@@ -92,7 +131,8 @@ TEST(VerdictFromPolkitError, PolkitMissingLeavesOnlyRoot)
         EXPECT_FALSE(verdict.allowed) << name;
         EXPECT_EQ(verdict.uid, 1000U);
         EXPECT_THAT(verdict.message, AllOf(HasSubstr("polkit is not available"), HasSubstr(name),
-                                           HasSubstr("not here"), HasSubstr("only root may change volumes")));
+                                           HasSubstr("not here"),
+                                           HasSubstr("only root with CAP_SYS_ADMIN may change volumes")));
     }
 }
 
