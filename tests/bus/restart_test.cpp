@@ -1,5 +1,6 @@
 // volumesd stopped with SIGTERM and started again by the next call (bus activation) shows
-// every object and property as before, over the same dm devices.
+// every object and property as before, over the same dm devices, and never gives a job path
+// of the first daemon to another job.
 #include "bus_fixture.hpp"
 #include "managed_objects.hpp"
 #include "state_snapshot.hpp"
@@ -23,6 +24,10 @@ TEST_F(BusRestart, StoppingAndReactivatingKeepsEveryObjectAndProperty)
     wait_raid1_in_sync(mirror);
     wait_raid1_in_sync(split);
     const auto image = split_track(split, {{"name", "s", "frozen"}});
+    // A job of the first daemon, whose path a client may still hold after the restart.
+    const auto early_job = merge(split_track(mirror, {{"name", "s", "early"}}));
+    wait_job_finished(early_job);
+    wait_raid1_in_sync(mirror);
 
     const auto objects_before = without_jobs(managed_objects_json());
     const auto tables_before = dm_tables();
@@ -44,6 +49,7 @@ TEST_F(BusRestart, StoppingAndReactivatingKeepsEveryObjectAndProperty)
 
     // The restarted daemon goes on from there: the image merges back.
     const auto job = merge(image);
+    EXPECT_NE(job, early_job) << "the restarted daemon gave a job path of the first daemon to another job";
     wait_job_finished(job);
     EXPECT_TRUE(property_as<bool>(job, job_interface, "Success"));
 }

@@ -12,6 +12,7 @@
 #include <sdbus-c++/sdbus-c++.h>
 
 #include "service/bus/bus_loop.hpp"
+#include "service/bus/jobs/job_ids.hpp"
 #include "service/bus/jobs/progress_estimate.hpp"
 #include "service/bus/objects/job_object.hpp"
 #include "service/bus/objects/method_calls.hpp"
@@ -47,7 +48,7 @@ private:
     BusLoop& loop_;
     MethodCalls& calls_;
     std::chrono::seconds retention_;
-    std::uint64_t next_id_ = 1;
+    std::uint64_t next_id_ = first_job_id();
     std::map<std::uint64_t, Entry> jobs_;
 };
 
