@@ -87,7 +87,7 @@ std::string dm_name(std::string_view pool_name, std::string_view volume_name, st
 
 Result<void> check_dm_names_fit(std::string_view pool_name, std::string_view volume_name)
 {
-    const auto longest = dm_name(pool_name, volume_name.empty() ? "v" : volume_name, "rimage_99");
+    const auto longest = dm_name(pool_name, volume_name.empty() ? "v" : volume_name, role::rimage(99));
     if (longest.size() <= max_dm_name_bytes)
         return {};
     const auto over = longest.size() - max_dm_name_bytes;

@@ -89,14 +89,7 @@ int main(int argc, char** argv)
         status = 1;
     }
     volumes::bench::print_report(settings, ours.runs, theirs);
-    if (!ours.floor_failure.empty()) {
-        fmt::print(stderr, "kernel floor FAILED: {}\n", ours.floor_failure);
+    if (volumes::bench::print_kernel_floors(ours.floors) != 0)
         status = 1;
-    } else if (!ours.floors.empty()) {
-        fmt::print("\nkernel floor: one more volumesd cycle under strace -f -T (dm ioctls and udev cookie waits)\n");
-        volumes::bench::print_kernel_floor_header();
-        for (const auto& [step, floor] : ours.floors)
-            volumes::bench::print_kernel_floor_row(step, floor);
-    }
     return status;
 }

@@ -169,16 +169,21 @@ std::string trace_path(const std::string& fallback_dir, const std::string& name)
     return fmt::format("{}/{}", dir && *dir ? dir : fallback_dir, name);
 }
 
-void print_kernel_floor_header()
+int print_kernel_floors(const KernelFloors& floors)
 {
+    if (!floors.failure.empty()) {
+        fmt::print(stderr, "kernel floor FAILED: {}\n", floors.failure);
+        return 1;
+    }
+    if (floors.steps.empty())
+        return 0;
+    fmt::print("\nkernel floor: one more volumesd cycle under strace -f -T (dm ioctls and udev cookie waits)\n");
     fmt::print("  {:<16} {:>10} {:>10} {:>14} {:>14} {:>15}\n", "", "call (s)", "dm ioctls", "in ioctls (s)",
                "udev wait (s)", "udev later (s)");
-}
-
-void print_kernel_floor_row(const std::string& label, const KernelFloor& floor)
-{
-    fmt::print("  {:<16} {:>10.3f} {:>10} {:>14.4f} {:>14.3f} {:>15.3f}\n", label, floor.call_seconds, floor.ioctls,
-               floor.ioctl_seconds, floor.udev_wait_seconds, floor.udev_later_seconds);
+    for (const auto& [label, floor] : floors.steps)
+        fmt::print("  {:<16} {:>10.3f} {:>10} {:>14.4f} {:>14.3f} {:>15.3f}\n", label, floor.call_seconds,
+                   floor.ioctls, floor.ioctl_seconds, floor.udev_wait_seconds, floor.udev_later_seconds);
+    return 0;
 }
 
 }  // namespace volumes::bench

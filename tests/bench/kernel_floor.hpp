@@ -2,6 +2,8 @@
 
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace volumes::bench {
 
@@ -27,8 +29,14 @@ KernelFloor trace_volumesd_call(const std::string& trace_file, const std::functi
 // results it keeps) or else `fallback_dir`.
 std::string trace_path(const std::string& fallback_dir, const std::string& name);
 
-// "  <label>  <call>  <ioctls>  <in ioctls>  <udev wait>", the header first.
-void print_kernel_floor_header();
-void print_kernel_floor_row(const std::string& label, const KernelFloor& floor);
+// The floors of one traced cycle, step by step, or why tracing failed.
+struct KernelFloors {
+    std::vector<std::pair<std::string, KernelFloor>> steps;
+    std::string failure;
+};
+
+// Prints the floors as a table after the benchmark's report; a failure goes to stderr and
+// makes the result 1, else 0.
+int print_kernel_floors(const KernelFloors& floors);
 
 }  // namespace volumes::bench

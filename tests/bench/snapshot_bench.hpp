@@ -53,11 +53,10 @@ void check_rolled_back(const std::string& origin_dm, unsigned long long write_mi
 // settings.write_mib into the origin, Snapshot.Merge and its MergeCompleted. Removes
 // what it made at the end, also when a step fails. Then one more cycle with volumesd traced
 // around the create and around the merge until MergeCompleted, for the kernel floor (a
-// failure of the tracing alone is kept in floor_failure).
+// failure of the tracing alone is kept in floors.failure).
 struct SnapshotResults {
     std::vector<SnapshotTimes> runs;
-    std::vector<std::pair<std::string, KernelFloor>> floors;
-    std::string floor_failure;
+    KernelFloors floors;
 };
 SnapshotResults run_volumesd_snapshot_side(const SnapshotSettings& settings);
 

@@ -171,12 +171,12 @@ SnapshotResults run_volumesd_snapshot_side(const SnapshotSettings& settings)
             results.runs.push_back(cycle(client, origin, device, settings, run, snapshot));
         try {
             const Around traced = [&](const std::string& step, const std::function<void()>& call) {
-                const auto file = trace_path(settings.scratch_dir, fmt::format("snapshot-{}.strace", results.floors.size()));
-                results.floors.emplace_back(step, trace_volumesd_call(file, call));
+                const auto file = trace_path(settings.scratch_dir, fmt::format("snapshot-{}.strace", results.floors.steps.size()));
+                results.floors.steps.emplace_back(step, trace_volumesd_call(file, call));
             };
             cycle(client, origin, device, settings, settings.repeats, snapshot, traced);
         } catch (const std::exception& error) {
-            results.floor_failure = error.what();
+            results.floors.failure = error.what();
         }
     } catch (...) {
         for (const auto& volume : {snapshot, origin})

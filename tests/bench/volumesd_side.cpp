@@ -124,9 +124,9 @@ VolumesdResults run_volumesd_side(const BenchSettings& settings)
         for (unsigned run = 0; run < settings.repeats; ++run)
             results.runs.push_back(cycle(client, volume, device, settings, run));
         try {
-            results.floors = traced_cycle(client, volume, device, settings);
+            results.floors.steps = traced_cycle(client, volume, device, settings);
         } catch (const std::exception& error) {
-            results.floor_failure = error.what();
+            results.floors.failure = error.what();
         }
     } catch (...) {
         if (!volume.empty())

@@ -13,12 +13,11 @@ namespace volumes::bench {
 // raid1 volume of settings.array_mib, its initial sync, then settings.repeats cycles of
 // Raid1.SplitTrack, a write of settings.write_mib, TrackedImage.Merge and its Job's end.
 // Then one more cycle with volumesd traced around each call, for the kernel floor (a failure
-// of the tracing alone is kept in floor_failure). Removes the volume and the pool at the end,
+// of the tracing alone is kept in floors.failure). Removes the volume and the pool at the end,
 // also when a step fails.
 struct VolumesdResults {
     std::vector<CycleTimes> runs;
-    std::vector<std::pair<std::string, KernelFloor>> floors;
-    std::string floor_failure;
+    KernelFloors floors;
 };
 VolumesdResults run_volumesd_side(const BenchSettings& settings);
 
