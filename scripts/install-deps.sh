@@ -20,6 +20,8 @@ packages=(
   udev dbus polkitd pkexec dmsetup lvm2 thin-provisioning-tools e2fsprogs util-linux
   # guest.systemd-boot: systemd as the guest's PID 1, jq for volumectl --json
   systemd jq
+  # guest.initramfs-boot: mkinitramfs runs volumesd's hook
+  initramfs-tools
   # tests/bench: the kernel floor, from an strace of volumesd
   strace
 )

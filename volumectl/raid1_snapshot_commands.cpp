@@ -83,8 +83,11 @@ Output rollback(Session& session, const vc::VolumeInfo& snapshot, bool no_wait)
     out.json["pending"] = true;
     out.json["job"] = nullptr;
     out.text = fmt::format(
-        "merge of {} is pending: the origin or the snapshot is open, so it starts at the origin's next activation\n",
-        volume_label(snapshot));
+        "merge of {0} is pending: the origin or the snapshot is open, so it starts at the origin's next activation.\n"
+        "A mounted root or /etc/fstab volume: that is the next boot (the initramfs or volumesd-activate.service\n"
+        "starts it before mounting). Otherwise unmount and: volumectl activate {1}\n"
+        "Afterwards, volumectl show {0} says 'no volume' once the merge finished (volumectl jobs while it runs).\n",
+        volume_label(snapshot), volume_label(session.client().volume_at(snapshot.origin)));
     return out;
 }
 

@@ -4,7 +4,24 @@
 
 #include <CLI/CLI.hpp>
 
+#include "service/model/names.hpp"
+
 namespace volumes::daemon {
+
+namespace {
+
+template <class Check>
+CLI::Validator valid(Check check)
+{
+    return CLI::Validator(
+        [check](std::string& text) -> std::string {
+            auto checked = check(text);
+            return checked ? std::string() : checked.error().message;
+        },
+        "NAME");
+}
+
+}  // namespace
 
 ParsedOptions parse_daemon_options(int argc, char** argv)
 {
@@ -15,6 +32,16 @@ ParsedOptions parse_daemon_options(int argc, char** argv)
     auto* activate = app.add_flag("--activate", options.activate_only,
                                   "Activate every pool's active volumes, start their pending merges, and exit "
                                   "(early boot); no D-Bus");
+    std::string pool;
+    std::string volume;
+    auto* pool_option = app.add_option("--pool", pool, "With --activate: activate only this pool (the root's, in the initramfs)")
+                            ->needs(activate)
+                            ->check(valid(model::check_pool_name));
+    app.add_option("--volume", volume,
+                   "With --activate and --pool: this volume must be active afterwards, else print why and exit 3 (its pool or "
+                   "a member is missing) or 4")
+        ->needs(pool_option)
+        ->check(valid(model::check_volume_name));
     app.add_option("--address", address, "D-Bus address to serve on instead of the system bus (for tests)")
         ->excludes(activate);
     app.add_option("--job-retention", retention, "Seconds a finished job stays exported")
@@ -36,6 +63,10 @@ ParsedOptions parse_daemon_options(int argc, char** argv)
     } catch (const CLI::ParseError& e) {
         return {std::nullopt, app.exit(e)};
     }
+    if (!pool.empty())
+        options.activation.pool = pool;
+    if (!volume.empty())
+        options.activation.required = RequiredVolume{pool, volume};
     if (!address.empty())
         options.bus_address = address;
     options.job_retention = std::chrono::seconds(retention);

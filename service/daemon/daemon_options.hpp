@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "service/daemon/activate_pools.hpp"
 #include "service/logging/log.hpp"
 
 namespace volumes::daemon {
@@ -12,6 +13,7 @@ namespace volumes::daemon {
 struct DaemonOptions {
     // --activate: assemble and activate the pools, then exit (boot); no D-Bus.
     bool activate_only = false;
+    Activation activation;  // --pool, --volume: what --activate brings up and requires
     std::optional<std::string> bus_address;  // the system bus when absent
     std::chrono::seconds job_retention{300};
     logging::Sink log_sink = logging::Sink::Automatic;

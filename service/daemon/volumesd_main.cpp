@@ -80,7 +80,7 @@ int main(int argc, char** argv)
     volumes::daemon::lock_memory();
     try {
         if (parsed.options->activate_only)
-            return volumes::daemon::activate_pools();
+            return volumes::daemon::activate_pools(parsed.options->activation);
         return serve(*parsed.options);
     } catch (const sdbus::Error& e) {
         volumes::logging::error({}, "D-Bus: {} ({})", e.getMessage(), e.getName());

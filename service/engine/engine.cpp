@@ -73,7 +73,7 @@ bool has_live_devices(const ManagedPool& pool)
 
 }  // namespace
 
-Result<std::unique_ptr<Engine>> Engine::start()
+Result<std::unique_ptr<Engine>> Engine::start(const StartOptions& options)
 {
     auto targets = kmod::KernelTargets::open();
     if (!targets)
@@ -128,7 +128,7 @@ Result<std::unique_ptr<Engine>> Engine::start()
                 pool->pool.name, pool->foreign));
             continue;
         }
-        if (pool->owned())
+        if (pool->owned() && (!options.only_pool || *options.only_pool == pool->pool.name))
             engine->bring_up(*pool);
         engine->pools_.push_back(std::move(pool));
     }

@@ -28,6 +28,13 @@
 // their names. Each mutation of a pool is one transaction and runs under the pool's lock.
 namespace volumes::engine {
 
+// What start-up brings up. Every pool is assembled and listed either way.
+struct StartOptions {
+    // Only the owned pool of this name is reconciled and activated (its pending merges started);
+    // the others stay as the kernel has them. For the initramfs, which needs just the root's pool.
+    std::optional<std::string> only_pool;
+};
+
 class Engine {
 public:
     // Loads dm_mod, scans block devices for pool members, assembles their pools and reconciles
@@ -36,7 +43,7 @@ public:
     // Devices and pools are each read inside their own error boundary; a pool that cannot be
     // assembled, a device that was refused, and a pool another host owns are reported (problems()
     // and the pools' own problems), never a failure of start().
-    static Result<std::unique_ptr<Engine>> start();
+    static Result<std::unique_ptr<Engine>> start(const StartOptions& options = {});
 
     // What start-up could not use: devices with unreadable labels, members seen twice in a stack,
     // pools that could not be assembled (with their devices and why), foreign pools that could
