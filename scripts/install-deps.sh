@@ -9,7 +9,7 @@ packages=(
   # the parser fuzzer: libFuzzer from clang 16, libc++ for std::expected under clang
   clang-16 libclang-rt-16-dev libc++-16-dev libc++abi-16-dev
   libsdbus-c++-dev libsdbus-c++-bin
-  libdevmapper-dev libudev-dev libkmod-dev libblkid-dev
+  libdevmapper-dev libudev-dev libkmod-dev libblkid-dev libmount-dev
   nlohmann-json3-dev zlib1g-dev libfmt-dev libspdlog-dev libcli11-dev libsystemd-dev
   libgtest-dev libgmock-dev
   # tests/bus: parses the introspection XML

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include <fmt/core.h>
 
@@ -32,6 +33,14 @@ inline Result<void> check_new_name(const model::Pool& pool, const std::string& n
     if (model::find_volume(pool, name))
         return fail(ErrorCode::AlreadyExists, fmt::format("pool '{}' already has a volume '{}'", pool.name, name));
     return {};
+}
+
+inline Result<const model::Volume*> volume_named(const model::Pool& pool, std::string_view name)
+{
+    const auto* volume = model::find_volume(pool, name);
+    if (!volume)
+        return fail(ErrorCode::NotFound, fmt::format("pool '{}' has no volume '{}'", pool.name, name));
+    return volume;
 }
 
 inline Result<const model::Volume*> existing_volume(const model::Pool& pool, const model::Uuid& uuid)

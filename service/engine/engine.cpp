@@ -10,6 +10,8 @@
 #include "kmod/status/raid_status.hpp"
 #include "service/devices/member_scan.hpp"
 #include "service/devices/udev_settle.hpp"
+#include "service/engine/decision_checks.hpp"
+#include "service/engine/engine_change.hpp"
 #include "service/engine/error_translation.hpp"
 #include "service/engine/extent_zeroing.hpp"
 #include "service/engine/host_identity.hpp"
@@ -36,14 +38,6 @@ Result<model::Uuid> new_uuid()
     if (!uuid)
         return std::unexpected(from_metadata(uuid.error()));
     return *uuid;
-}
-
-Result<const model::Volume*> volume_named(const model::Pool& pool, std::string_view name)
-{
-    const auto* volume = model::find_volume(pool, name);
-    if (!volume)
-        return fail(ErrorCode::NotFound, fmt::format("pool '{}' has no volume '{}'", pool.name, name));
-    return volume;
 }
 
 Result<void> check_in_sync(const model::Pool& pool, const model::Volume& array)
@@ -213,29 +207,6 @@ Result<Engine::LockedPool> Engine::lock_owned_pool(std::string_view name) const
                                 "imported (Manager.ImportPool)",
                                 name, locked->pool->foreign));
     return locked;
-}
-
-template <class Change, class Prepare>
-Result<void> Engine::change(std::string_view pool_name, Change&& change, Prepare&& prepare)
-{
-    auto locked = lock_owned_pool(pool_name);
-    if (!locked)
-        return std::unexpected(locked.error());
-    auto& managed = *locked->pool;
-    Result<model::Pool> next = change(std::as_const(managed.pool));
-    if (!next)
-        return std::unexpected(next.error());
-    if (Result<void> prepared = prepare(managed, *next); !prepared)
-        return prepared;
-    std::lock_guard targets_guard(targets_lock_);
-    return apply_pool_change(managed, *next, targets_, udev_reaper_);
-}
-
-template <class Change>
-Result<void> Engine::change(std::string_view pool_name, Change&& change)
-{
-    return this->change(pool_name, std::forward<Change>(change),
-                        [](ManagedPool&, const model::Pool&) -> Result<void> { return {}; });
 }
 
 Result<PoolSummary> Engine::create_pool(const std::string& name, const std::vector<std::string>& devices,

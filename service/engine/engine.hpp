@@ -16,6 +16,7 @@
 #include "service/engine/engine_error.hpp"
 #include "service/engine/managed_pool.hpp"
 #include "service/engine/pool_creation.hpp"
+#include "service/engine/resize_changes.hpp"
 #include "service/engine/kernel_thin_status.hpp"
 #include "service/engine/snapshot_changes.hpp"
 #include "service/engine/thin_changes.hpp"
@@ -90,6 +91,22 @@ public:
     // origin or the snapshot open (also when the origin was active already).
     Result<void> activate(std::string_view pool, std::string_view volume);
     Result<void> deactivate(std::string_view pool, std::string_view volume);
+
+    struct Resized {
+        VolumeSummary volume;    // at the size made (rounded up, engine::rounded_size)
+        std::string filesystem;  // what happened to a filesystem on it, in words, when asked to grow it
+    };
+    // engine::resize_volume in one transaction (the kernel sees the new size when the volume's
+    // tables reload). A shrink is refused (InUse) unless the volume is active and carries no
+    // signature at all, since a filesystem's end cannot be told from its signature here. With
+    // resize_filesystem, a mounted ext4 or xfs is grown to the new size online afterwards; any
+    // other filesystem, or none mounted, is left alone and `filesystem` says so. Failed, naming
+    // both, when the volume grew and its filesystem could not.
+    Result<Resized> resize_volume(std::string_view pool, std::string_view volume, const ResizeRequest& request);
+    // A thin pool's data (engine::resize_volume) and metadata (engine::resize_thin_pool_metadata),
+    // in one transaction; a size of 0 keeps that part as it is.
+    Result<VolumeSummary> resize_thin_pool(std::string_view pool, std::string_view thin_pool, std::uint64_t data_size,
+                                           std::uint64_t metadata_size);
 
     // Only from an in-sync array (its raid status says so). Returns the image volume.
     Result<VolumeSummary> split_track(std::string_view pool, std::string_view array, const SplitTrackRequest& request);

@@ -3,6 +3,7 @@
 #include "kmod/device_mapper.hpp"
 #include "kmod/messages/thin_pool_messages.hpp"
 #include "service/engine/engine.hpp"
+#include "service/engine/decision_checks.hpp"
 #include "service/engine/error_translation.hpp"
 #include "service/engine/extent_zeroing.hpp"
 #include "service/engine/kernel_thin_status.hpp"
@@ -23,17 +24,9 @@ Result<model::Uuid> fresh_uuid()
     return *uuid;
 }
 
-Result<const model::Volume*> named(const model::Pool& pool, std::string_view name)
-{
-    const auto* volume = model::find_volume(pool, name);
-    if (!volume)
-        return fail(ErrorCode::NotFound, fmt::format("pool '{}' has no volume '{}'", pool.name, name));
-    return volume;
-}
-
 Result<const model::Volume*> thin_pool_named(const model::Pool& pool, std::string_view name)
 {
-    auto volume = named(pool, name);
+    auto volume = volume_named(pool, name);
     if (!volume)
         return volume;
     if (!std::holds_alternative<model::ThinPoolLayout>((*volume)->layout))
@@ -91,7 +84,7 @@ Result<std::string> Engine::volume_dm_uuid(std::string_view pool_name, std::stri
         std::lock_guard view(managed->view_lock);
         if (managed->pool.name != pool_name)
             continue;
-        auto volume = named(managed->pool, volume_name);
+        auto volume = volume_named(managed->pool, volume_name);
         if (!volume)
             return std::unexpected(volume.error());
         return model::dm_uuid(managed->pool.uuid, (*volume)->uuid);
@@ -152,7 +145,7 @@ Result<VolumeSummary> Engine::create_thin_snapshot(std::string_view pool, std::s
     if (!uuid)
         return std::unexpected(uuid.error());
     auto changed = change_thin(pool, [&](const model::Pool& current) -> Result<ThinDecision> {
-        auto origin_volume = named(current, origin);
+        auto origin_volume = volume_named(current, origin);
         if (!origin_volume)
             return std::unexpected(origin_volume.error());
         auto decided = add_thin_snapshot(current, (*origin_volume)->uuid, name, *uuid);

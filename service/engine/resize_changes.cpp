@@ -1,0 +1,178 @@
+#include "service/engine/resize_changes.hpp"
+
+#include <algorithm>
+#include <variant>
+
+#include <fmt/core.h>
+
+#include "service/allocator/extent_allocator.hpp"
+#include "service/engine/decision_checks.hpp"
+#include "service/engine/thin_changes.hpp"
+
+namespace volumes::engine {
+
+namespace {
+
+using model::ExtentMap;
+
+constexpr std::uint64_t kSector = 512;
+
+// `map` with `extra` more extents of the pool at its end; runs that continue the last one
+// are joined to it.
+Result<ExtentMap> grown(const model::Pool& pool, ExtentMap map, std::uint64_t extra)
+{
+    auto more = allocator::allocate_linear(pool, extra);
+    if (!more)
+        return std::unexpected(from_model(more.error()));
+    for (const auto& run : *more) {
+        if (!map.empty() && map.back().member == run.member && map.back().start + map.back().count == run.start)
+            map.back().count += run.count;
+        else
+            map.push_back(run);
+    }
+    return map;
+}
+
+// The first `count` extents of `map`.
+ExtentMap truncated(ExtentMap map, std::uint64_t count)
+{
+    ExtentMap kept;
+    for (auto run : map) {
+        if (count == 0)
+            break;
+        run.count = std::min(run.count, count);
+        count -= run.count;
+        kept.push_back(run);
+    }
+    return kept;
+}
+
+// An extent map resized to `extents`: grown from the pool's free extents, or cut at its end.
+Result<ExtentMap> resized_map(const model::Pool& pool, const ExtentMap& map, std::uint64_t extents)
+{
+    const auto current = model::extent_count(map);
+    if (extents > current)
+        return grown(pool, map, extents - current);
+    return truncated(map, extents);
+}
+
+Result<void> check_shrink(const model::Volume& volume, std::uint64_t current, std::uint64_t next, bool allowed)
+{
+    if (next >= current || allowed)
+        return {};
+    return fail(ErrorCode::InvalidArgument,
+                fmt::format("'{}' would shrink from {} to {} bytes, which destroys whatever lies past the new end; "
+                            "pass allow_shrink to do it",
+                            volume.name, current, next));
+}
+
+Result<model::Pool> with_layout(const model::Pool& pool, const model::Uuid& uuid, model::VolumeLayout layout)
+{
+    model::Pool next = pool;
+    model::find_volume(next, uuid)->layout = std::move(layout);
+    return next;
+}
+
+}  // namespace
+
+std::uint64_t rounded_size(const model::Pool& pool, const model::Volume& volume, std::uint64_t size)
+{
+    if (std::holds_alternative<model::ThinLayout>(volume.layout))
+        return (size + kSector - 1) / kSector * kSector;
+    return (size + pool.extent_size - 1) / pool.extent_size * pool.extent_size;
+}
+
+Result<model::Pool> resize_volume(const model::Pool& pool, const model::Uuid& uuid, const ResizeRequest& request)
+{
+    auto volume = existing_volume(pool, uuid);
+    if (!volume)
+        return std::unexpected(volume.error());
+    const model::Volume& v = **volume;
+    if (request.size == 0)
+        return fail(ErrorCode::InvalidArgument, "a volume's size must be above 0");
+    const auto size = rounded_size(pool, v, request.size);
+    const auto extents = size / pool.extent_size;
+
+    const bool has_snapshots = std::any_of(pool.volumes.begin(), pool.volumes.end(), [&](const model::Volume& other) {
+        const auto* snapshot = std::get_if<model::SnapshotLayout>(&other.layout);
+        return snapshot && snapshot->origin == uuid;
+    });
+    if (has_snapshots)
+        return fail(ErrorCode::NotSupported,
+                    fmt::format("'{}' has CoW snapshots, which have its size: remove or merge them first", v.name));
+    if (const auto* linear = std::get_if<model::LinearLayout>(&v.layout)) {
+        const auto current = model::extent_count(linear->data);
+        if (auto shrink = check_shrink(v, current * pool.extent_size, size, request.allow_shrink); !shrink)
+            return std::unexpected(shrink.error());
+        auto data = resized_map(pool, linear->data, extents);
+        if (!data)
+            return std::unexpected(data.error());
+        return with_layout(pool, uuid, model::LinearLayout{std::move(*data)});
+    }
+    if (const auto* thin = std::get_if<model::ThinLayout>(&v.layout)) {
+        if (auto shrink = check_shrink(v, thin->virtual_size, size, request.allow_shrink); !shrink)
+            return std::unexpected(shrink.error());
+        auto layout = *thin;
+        layout.virtual_size = size;
+        return with_layout(pool, uuid, layout);
+    }
+    if (const auto* snapshot = std::get_if<model::SnapshotLayout>(&v.layout)) {
+        const auto current = model::extent_count(snapshot->cow);
+        if (extents < current)
+            return fail(ErrorCode::NotSupported,
+                        fmt::format("the COW of snapshot '{}' cannot shrink ({} to {} bytes)", v.name,
+                                    current * pool.extent_size, size));
+        if (snapshot->merge != model::SnapshotMergeState::None)
+            return fail(ErrorCode::Busy, fmt::format("snapshot '{}' is being merged into its origin", v.name));
+        auto layout = *snapshot;
+        auto cow = resized_map(pool, snapshot->cow, extents);
+        if (!cow)
+            return std::unexpected(cow.error());
+        layout.cow = std::move(*cow);
+        return with_layout(pool, uuid, std::move(layout));
+    }
+    if (const auto* thin_pool = std::get_if<model::ThinPoolLayout>(&v.layout)) {
+        const auto current = model::extent_count(thin_pool->data);
+        if (extents < current)
+            return fail(ErrorCode::NotSupported, fmt::format("the data of thin pool '{}' cannot shrink ({} to {} bytes)",
+                                                             v.name, current * pool.extent_size, size));
+        auto layout = *thin_pool;
+        auto data = resized_map(pool, thin_pool->data, extents);
+        if (!data)
+            return std::unexpected(data.error());
+        layout.data = std::move(*data);
+        return with_layout(pool, uuid, std::move(layout));
+    }
+    if (std::holds_alternative<model::Raid1Layout>(v.layout))
+        return fail(ErrorCode::NotSupported, fmt::format("raid1 volume '{}' cannot be resized yet", v.name));
+    return fail(ErrorCode::InvalidArgument,
+                fmt::format("'{}' is a tracked image: it has the size of its array's legs", v.name));
+}
+
+Result<model::Pool> resize_thin_pool_metadata(const model::Pool& pool, const model::Uuid& uuid,
+                                              std::uint64_t metadata_size)
+{
+    auto volume = existing_volume(pool, uuid);
+    if (!volume)
+        return std::unexpected(volume.error());
+    const auto* thin_pool = std::get_if<model::ThinPoolLayout>(&(*volume)->layout);
+    if (!thin_pool)
+        return fail(ErrorCode::InvalidArgument, fmt::format("'{}' is not a thin pool", (*volume)->name));
+    if (metadata_size > kMaxThinMetadataSize)
+        return fail(ErrorCode::InvalidArgument, fmt::format("a thin pool's metadata is at most {} bytes, not {}",
+                                                            kMaxThinMetadataSize, metadata_size));
+    const auto extents = (metadata_size + pool.extent_size - 1) / pool.extent_size;
+    const auto current = model::extent_count(thin_pool->meta);
+    if (extents < current)
+        return fail(ErrorCode::NotSupported, fmt::format("the metadata of thin pool '{}' cannot shrink ({} to {} bytes)",
+                                                         (*volume)->name, current * pool.extent_size,
+                                                         extents * pool.extent_size));
+    auto layout = *thin_pool;
+    auto meta = resized_map(pool, thin_pool->meta, extents);
+    if (!meta)
+        return std::unexpected(meta.error());
+    layout.meta = std::move(*meta);
+    return with_layout(pool, uuid, std::move(layout));
+}
+
+}  // namespace volumes::engine
