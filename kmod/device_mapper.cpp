@@ -70,6 +70,14 @@ Result<void> resume_keeping_udev_identity(const DeviceId& device)
     return DmTask(DM_DEVICE_RESUME, "resume", device).run();
 }
 
+Result<void> rename(const DeviceId& device, const std::string& new_name, UdevCookie& cookie, UdevIdentity identity)
+{
+    DmTask task(DM_DEVICE_RENAME, "rename", device);
+    task.set(dm_task_set_newname(task.get(), new_name.c_str()), "set the new name", ErrorCode::InvalidArgument);
+    task.set_cookie(cookie, identity);
+    return task.run();
+}
+
 Result<void> remove(const DeviceId& device, UdevCookie& cookie)
 {
     DmTask task(DM_DEVICE_REMOVE, "remove", device);

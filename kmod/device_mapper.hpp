@@ -47,6 +47,10 @@ Result<void> resume(const DeviceId& device, UdevCookie& cookie, UdevIdentity ide
 // so it keeps the identity its last announced resume gave it. Nothing to wait for.
 Result<void> resume_keeping_udev_identity(const DeviceId& device);
 
+// Renames the device in place: its table, its users and its dev_t stay; udev moves its
+// /dev/mapper node and links on the change event this sends with `identity`.
+Result<void> rename(const DeviceId& device, const std::string& new_name, UdevCookie& cookie, UdevIdentity identity);
+
 // Removes the device, retrying for a bounded time while udev or a prober still holds it.
 Result<void> remove(const DeviceId& device, UdevCookie& cookie);
 

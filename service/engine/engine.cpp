@@ -388,6 +388,27 @@ Result<void> Engine::remove_volume(std::string_view pool, std::string_view name)
     });
 }
 
+Result<VolumeSummary> Engine::rename_volume(std::string_view pool, std::string_view name, const std::string& new_name)
+{
+    auto renamed = change(
+        pool,
+        [&](const model::Pool& current) -> Result<model::Pool> {
+            auto volume = volume_named(current, name);
+            if (!volume)
+                return std::unexpected(volume.error());
+            return engine::rename_volume(current, (*volume)->uuid, new_name);
+        },
+        [&](ManagedPool& managed, const model::Pool&) -> Result<void> {
+            const auto* volume = model::find_volume(managed.pool, name);
+            if (volume && volume->active && std::holds_alternative<model::Raid1Layout>(volume->layout))
+                return check_in_sync(managed.pool, *volume);
+            return {};
+        });
+    if (!renamed)
+        return std::unexpected(renamed.error());
+    return this->volume(pool, new_name);
+}
+
 Result<void> Engine::activate(std::string_view pool, std::string_view name)
 {
     auto activated = change(pool, [&](const model::Pool& current) -> Result<model::Pool> {

@@ -92,6 +92,10 @@ public:
     Result<void> activate(std::string_view pool, std::string_view volume);
     Result<void> deactivate(std::string_view pool, std::string_view volume);
 
+    // engine::rename_volume: every dm device of the volume is renamed in place (it stays
+    // active and mounted). Busy also while a raid1 volume is not in sync.
+    Result<VolumeSummary> rename_volume(std::string_view pool, std::string_view volume, const std::string& new_name);
+
     struct Resized {
         VolumeSummary volume;    // at the size made (rounded up, engine::rounded_size)
         std::string filesystem;  // what happened to a filesystem on it, in words, when asked to grow it

@@ -105,6 +105,26 @@ Result<Pool> remove_volume(const Pool& pool, const Uuid& uuid)
     return next;
 }
 
+Result<Pool> rename_volume(const Pool& pool, const Uuid& uuid, const std::string& new_name)
+{
+    auto volume = existing_volume(pool, uuid);
+    if (!volume)
+        return std::unexpected(volume.error());
+    if (auto checked = check_new_name(pool, new_name); !checked)
+        return std::unexpected(checked.error());
+    for (const auto& other : pool.volumes) {
+        const auto* snapshot = std::get_if<model::SnapshotLayout>(&other.layout);
+        if (snapshot && snapshot->merge != model::SnapshotMergeState::None &&
+            (other.uuid == uuid || snapshot->origin == uuid))
+            return fail(ErrorCode::Busy, fmt::format("'{}' takes part in the merge of snapshot '{}'; rename it once "
+                                                     "the merge has finished",
+                                                     (*volume)->name, other.name));
+    }
+    Pool next = pool;
+    model::find_volume(next, uuid)->name = new_name;
+    return next;
+}
+
 Result<Pool> set_active(const Pool& pool, const Uuid& uuid, bool active)
 {
     auto volume = existing_volume(pool, uuid);

@@ -37,6 +37,12 @@ Result<Pool> add_raid1_volume(const Pool& pool, const Raid1Request& request, con
 // snapshots, a thin pool with thin volumes; and a tracked image, which is merged or split.
 Result<Pool> remove_volume(const Pool& pool, const Uuid& volume);
 
+// The volume is called `new_name` from now on; its dm devices are renamed in place by the
+// transaction. Refused: NotFound, InvalidArgument (a bad name), AlreadyExists, Busy while a
+// snapshot merge into or out of it is running or pending (the caller refuses a raid1 that is
+// still syncing: both have a Job that names the volume).
+Result<Pool> rename_volume(const Pool& pool, const Uuid& volume, const std::string& new_name);
+
 // Activating a snapshot or a thin volume activates what it stands on; deactivating an origin
 // or a thin pool deactivates what stands on it (as lvm does).
 Result<Pool> set_active(const Pool& pool, const Uuid& volume, bool active);

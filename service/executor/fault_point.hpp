@@ -13,7 +13,7 @@
 //                              continued (SIGCONT): a test looks at it mid-transaction
 //
 // Points of the executor, in the order a transaction reaches them: "precommitted",
-// "created", "preloaded", "suspended", "committed", "resumed", "removed"; the engine's
+// "created", "preloaded", "suspended", "committed", "resumed", "renamed", "removed"; the engine's
 // metadata writer adds "member-precommitted" and "member-committed" (after the first member
 // of several).
 namespace volumes::executor {
@@ -21,7 +21,7 @@ namespace volumes::executor {
 // Every point a transaction may reach, in that order.
 inline constexpr std::string_view fault_points[] = {
     "member-precommitted", "precommitted", "created", "preloaded", "suspended",
-    "member-committed",    "committed",    "resumed", "removed",
+    "member-committed",    "committed",    "resumed", "renamed", "removed",
 };
 
 // Reads VOLUMESD_FAULT each call (tests set it per child process). Returns normally when the

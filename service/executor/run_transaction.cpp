@@ -148,6 +148,11 @@ Result<void> finish(const Planned& planned, UdevWaits& udev)
             note_kernel(dm::resume(kmod::DeviceId::by_uuid(resume->uuid), udev.cookie(resume->awaited),
                                    resume->udev_identity));
     note(fault_point("resumed"));
+    for (const auto& step : steps)
+        if (const auto* rename = std::get_if<planner::Rename>(&step))
+            note_kernel(dm::rename(kmod::DeviceId::by_name(rename->old_name), rename->name, udev.awaited,
+                                   rename->udev_identity));
+    note(fault_point("renamed"));
 
     // A leaving device that never had a live table may hold an inactive one (left by a
     // transaction that died before its commit) mapping another leaving device, which could

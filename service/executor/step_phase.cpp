@@ -22,6 +22,8 @@ Phase phase_of(const planner::Step& step)
                 return Phase::Commit;
             else if constexpr (std::is_same_v<S, planner::Resume>)
                 return Phase::Resume;
+            else if constexpr (std::is_same_v<S, planner::Rename>)
+                return Phase::Rename;
             else if constexpr (std::is_same_v<S, planner::Remove>)
                 return Phase::Remove;
             else
@@ -38,6 +40,7 @@ std::optional<std::string_view> fault_point_after(Phase phase)
     case Phase::Suspend: return "suspended";
     case Phase::Commit: return "committed";
     case Phase::Resume: return "resumed";
+    case Phase::Rename: return "renamed";
     case Phase::Remove: return "removed";
     case Phase::WaitForUdev: return std::nullopt;
     }

@@ -9,7 +9,7 @@
 namespace volumes::executor {
 
 // The stretches of a plan, in the order they run; a fault point follows each of them.
-enum class Phase { Create, Preload, Suspend, Commit, Resume, Remove, WaitForUdev };
+enum class Phase { Create, Preload, Suspend, Commit, Resume, Rename, Remove, WaitForUdev };
 
 Phase phase_of(const planner::Step& step);
 

@@ -9,7 +9,6 @@ const char* to_string(ErrorCode code)
     case ErrorCode::ForeignDevice: return "ForeignDevice";
     case ErrorCode::DuplicateName: return "DuplicateName";
     case ErrorCode::DuplicateUuid: return "DuplicateUuid";
-    case ErrorCode::Rename: return "Rename";
     case ErrorCode::InvalidTable: return "InvalidTable";
     case ErrorCode::UnknownChild: return "UnknownChild";
     case ErrorCode::LeavingChild: return "LeavingChild";

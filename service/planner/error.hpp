@@ -13,7 +13,6 @@ enum class ErrorCode {
     ForeignDevice,  // a desired device's uuid is outside the prefix
     DuplicateName,  // two desired devices share a name, or a live device holds a new device's name
     DuplicateUuid,  // two desired devices, or two live devices, share a uuid
-    Rename,         // a live device keeps its uuid under a new name; no step renames
     InvalidTable,   // an empty table, a zero-length line, or lines not laid end to end from 0
     UnknownChild,   // a desired device stacks on a uuid that is neither desired nor live
     LeavingChild,   // a desired device stacks on a live device that leaves the graph

@@ -86,11 +86,6 @@ Result<DesiredIndex> index_desired(const DesiredGraph& desired, const LiveState&
         if (holder != live_by_name.end() && holder->second->uuid != device.uuid)
             return fail(ErrorCode::DuplicateName, fmt::format("{} ({}) is a name the live device {} holds", device.name,
                                                               device.uuid, holder->second->uuid));
-        const auto same_uuid = live.by_uuid.find(device.uuid);
-        if (same_uuid != live.by_uuid.end() && live.devices[same_uuid->second]->name != device.name)
-            return fail(ErrorCode::Rename, fmt::format("{} is live as {}, desired as {}; devices are never renamed",
-                                                       device.uuid, live.devices[same_uuid->second]->name,
-                                                       device.name));
 
         if (auto checked = check_table(device); !checked)
             return std::unexpected(checked.error());

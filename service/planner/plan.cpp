@@ -66,6 +66,9 @@ std::string to_string(const Step& step)
             [](const Resume& s) {
                 return fmt::format("resume {}{}{}", s.uuid, identity_words(s.udev_identity), awaited_word(s.awaited));
             },
+            [](const Rename& s) {
+                return fmt::format("rename {} {} to {}{}", s.uuid, s.old_name, s.name, identity_words(s.udev_identity));
+            },
             [](const Remove& s) { return fmt::format("remove {}", s.uuid); },
             [](const WaitForUdev&) { return std::string("wait-for-udev"); },
         },

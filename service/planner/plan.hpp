@@ -77,6 +77,16 @@ struct Resume {
     bool operator==(const Resume&) const = default;
 };
 
+// Give a device that stays its new name (its volume was renamed); after the commit, since the
+// committed metadata is what names it.
+struct Rename {
+    std::string uuid;
+    std::string old_name;  // the kernel finds the device to rename by its name only
+    std::string name;
+    kmod::UdevIdentity udev_identity = kmod::UdevIdentity::Visible;
+    bool operator==(const Rename&) const = default;
+};
+
 struct Remove {
     std::string uuid;
     bool operator==(const Remove&) const = default;
@@ -88,7 +98,8 @@ struct WaitForUdev {
     bool operator==(const WaitForUdev&) const = default;
 };
 
-using Step = std::variant<Create, Load, LoadError, ResumeNewChild, Suspend, CommitMetadata, Resume, Remove, WaitForUdev>;
+using Step =
+    std::variant<Create, Load, LoadError, ResumeNewChild, Suspend, CommitMetadata, Resume, Rename, Remove, WaitForUdev>;
 
 // The steps in the order they must run.
 struct Plan {

@@ -229,6 +229,14 @@ Result<Plan> plan_transaction(const LiveState& live_state, const DesiredGraph& d
         }
     }
 
+    for (const auto i : desired_bottom_up) {
+        if (live_of[i] && live.devices[*live_of[i]]->name != wanted[i].name) {
+            steps.push_back(
+                Rename{wanted[i].uuid, live.devices[*live_of[i]]->name, wanted[i].name, wanted[i].udev_identity});
+            udev_events = true;
+        }
+    }
+
     for (const auto l : live_top_down) {
         if (leaving(l)) {
             steps.push_back(Remove{live.devices[l]->uuid});

@@ -48,7 +48,8 @@ inline bool committed_before_kill(std::string_view point)
 {
     // The first member's commit makes the new document the pool's: the highest committed
     // sequence number wins on the next read.
-    return point == "member-committed" || point == "committed" || point == "resumed" || point == "removed";
+    return point == "member-committed" || point == "committed" || point == "resumed" || point == "renamed" ||
+           point == "removed";
 }
 
 }  // namespace volumes::test

@@ -1,15 +1,8 @@
 // Resizing volumes against the kernel: a linear volume with a mounted ext4 grown online with
 // it, a thin volume's virtual size, a thin pool's data and metadata, a CoW snapshot's COW; and
 // the shrinks that are refused, which change nothing.
-#include <sys/mount.h>
-#include <sys/statvfs.h>
 
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
@@ -18,6 +11,7 @@
 
 #include "engine_start.hpp"
 #include "live_table_checks.hpp"
+#include "mounted_filesystem.hpp"
 #include "pool_cleanup.hpp"
 #include "service/model/names.hpp"
 #include "snapshot_support.hpp"
@@ -32,34 +26,6 @@ using test::LoopDevice;
 using test::start_engine;
 
 constexpr std::uint64_t mib = 1024 * 1024;
-
-// A filesystem mounted on a fresh directory for the test's lifetime.
-class Mount {
-public:
-    Mount(const std::string& device, const std::string& type)
-        : dir_(std::filesystem::temp_directory_path() / ("volumes-resize-" + std::to_string(::getpid())))
-    {
-        std::filesystem::create_directories(dir_);
-        if (::mount(device.c_str(), dir_.c_str(), type.c_str(), 0, nullptr) != 0)
-            throw std::runtime_error("mount " + device + ": " + std::strerror(errno));
-    }
-    ~Mount()
-    {
-        ::umount2(dir_.c_str(), MNT_DETACH);
-        std::filesystem::remove(dir_);
-    }
-    const std::filesystem::path& dir() const { return dir_; }
-    std::uint64_t size() const
-    {
-        struct statvfs stats{};
-        if (::statvfs(dir_.c_str(), &stats) != 0)
-            throw std::runtime_error("statvfs failed");
-        return stats.f_blocks * stats.f_frsize;
-    }
-
-private:
-    std::filesystem::path dir_;
-};
 
 void mkfs_ext4(const std::string& device)
 {
@@ -91,7 +57,7 @@ TEST(Resize, ALinearVolumeGrowsWithItsMountedExt4AndRefusedShrinksChangeNothing)
     auto volume = engine->create_linear_volume("grow", {"data", 16 * mib});
     ASSERT_TRUE(volume) << volume.error().message;
     mkfs_ext4(volume->device_path);
-    Mount mounted(volume->device_path, "ext4");
+    test::MountedFilesystem mounted(volume->device_path, "ext4");
     const auto before = mounted.size();
     {
         std::ofstream file(mounted.dir() / "kept");

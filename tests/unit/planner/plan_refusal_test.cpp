@@ -144,14 +144,6 @@ TEST(PlanRefusal, NameHeldByAnotherLiveDevice)
                         ErrorCode::DuplicateName, "CRYPT-LUKS2-1234"));
 }
 
-TEST(PlanRefusal, Rename)
-{
-    auto renamed = lv0();
-    renamed.name = "volumes-p1-home";
-    EXPECT_TRUE(refused(plan_transaction(live_state({lv0()}), DesiredGraph{{renamed}}, prefix), ErrorCode::Rename,
-                        "volumes-p1-home"));
-}
-
 TEST(PlanRefusal, EmptyTable)
 {
     const DesiredGraph graph{{desired("lv0", {})}};
