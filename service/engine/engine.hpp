@@ -61,6 +61,12 @@ public:
 
     Result<PoolSummary> create_pool(const std::string& name, const std::vector<std::string>& devices,
                                     const CreatePoolOptions& options = {});
+    // The device becomes a member of the pool (prepare_new_member: CreatePool's admission, with
+    // `force` as there), listed by a transaction whose document every member, the new one
+    // included, commits; its extents are free at once. Busy while the pool is incomplete. A
+    // failure before the commit erases the label it wrote.
+    Result<PoolSummary> add_member(std::string_view pool, const std::string& device, bool force = false);
+
     // Erases the labels and metadata areas of every member, so the devices are free again.
     // Refused (InUse) while the pool has volumes, (Busy) while it is incomplete, and while a dm
     // device of the pool is still in the kernel (InUse if it is open, Busy otherwise). A failure

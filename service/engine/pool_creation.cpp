@@ -19,6 +19,14 @@ namespace volumes::engine {
 
 namespace {
 
+Result<void> check_path(const std::string& path)
+{
+    if (path.size() >= PATH_MAX)
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("a device path of {} bytes: paths are shorter than {}", path.size(), PATH_MAX));
+    return {};
+}
+
 Result<void> check_request(const std::string& name, const std::vector<std::string>& paths,
                            const CreatePoolOptions& options)
 {
@@ -29,9 +37,8 @@ Result<void> check_request(const std::string& name, const std::vector<std::strin
     if (paths.empty())
         return fail(ErrorCode::InvalidArgument, "a pool needs at least one device");
     for (const auto& path : paths)
-        if (path.size() >= PATH_MAX)
-            return fail(ErrorCode::InvalidArgument,
-                        fmt::format("a device path of {} bytes: paths are shorter than {}", path.size(), PATH_MAX));
+        if (auto checked = check_path(path); !checked)
+            return checked;
     if (std::set<std::string>(paths.begin(), paths.end()).size() != paths.size())
         return fail(ErrorCode::InvalidArgument, "a device is listed twice");
     if (options.extent_size < metadata::kMiB || !std::has_single_bit(options.extent_size))
@@ -98,7 +105,60 @@ Result<std::vector<metadata::Label>> plan_labels(const std::vector<Candidate>& c
     return labels;
 }
 
+// Erases what force allows, formats each metadata area and writes each label, all through the
+// admitted, exclusive descriptors.
+Result<std::vector<metadata::MetadataArea>> write_labels(std::vector<Candidate>& candidates,
+                                                         const std::vector<metadata::Label>& labels)
+{
+    for (auto& candidate : candidates)
+        if (auto erased = devices::erase_signatures(candidate.device, candidate.signatures); !erased)
+            return std::unexpected(from_devices(erased.error()));
+    std::vector<metadata::MetadataArea> areas;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+        const auto& device = candidates[i].device;
+        auto area = metadata::MetadataArea::format(device.fd(), labels[i]);
+        if (!area)
+            return fail(ErrorCode::Failed, fmt::format("{}: {}", device.path(), area.error().message));
+        if (auto written = metadata::write_label(device.fd(), labels[i]); !written)
+            return fail(ErrorCode::Failed, fmt::format("{}: {}", device.path(), written.error().message));
+        areas.push_back(std::move(*area));
+    }
+    return areas;
+}
+
+// The member the engine keeps: the shared descriptor and its area.
+Result<OpenMember> kept_member(Candidate& candidate, const metadata::Label& label)
+{
+    auto area = metadata::MetadataArea::open(candidate.kept.fd(), label);
+    if (!area)
+        return fail(ErrorCode::Failed, fmt::format("{}: {}", candidate.kept.path(), area.error().message));
+    return OpenMember{std::move(candidate.kept), std::move(*area)};
+}
+
 }  // namespace
+
+Result<OpenMember> prepare_new_member(const model::Pool& pool, const std::string& path, bool force)
+{
+    if (auto checked = check_path(path); !checked)
+        return std::unexpected(checked.error());
+    auto candidates = admit_candidates({path}, {.force = force});
+    if (!candidates)
+        return std::unexpected(candidates.error());
+    auto labels = plan_labels(*candidates, pool.uuid, pool.extent_size);
+    if (!labels)
+        return std::unexpected(labels.error());
+    if (auto areas = write_labels(*candidates, *labels); !areas)
+        return std::unexpected(areas.error());
+    return kept_member(candidates->front(), labels->front());
+}
+
+Result<void> abandon_new_member(OpenMember& member)
+{
+    if (auto erased = metadata::erase_label(member.device.fd()); !erased)
+        return fail(ErrorCode::Failed, fmt::format("{}: erasing its label: {}", member.device.path(),
+                                                   erased.error().message));
+    return {};
+}
 
 Result<std::unique_ptr<ManagedPool>> create_pool_on(const std::string& name, const std::vector<std::string>& paths,
                                                     const CreatePoolOptions& options)
@@ -115,22 +175,9 @@ Result<std::unique_ptr<ManagedPool>> create_pool_on(const std::string& name, con
     if (!labels)
         return std::unexpected(labels.error());
 
-    for (auto& candidate : *candidates)
-        if (auto erased = devices::erase_signatures(candidate.device, candidate.signatures); !erased)
-            return std::unexpected(from_devices(erased.error()));
-
-    // Every write of the creation goes through the admitted, exclusive descriptors.
-    std::vector<metadata::MetadataArea> areas;
-    for (std::size_t i = 0; i < candidates->size(); ++i) {
-        const auto& device = (*candidates)[i].device;
-        const auto& label = (*labels)[i];
-        auto area = metadata::MetadataArea::format(device.fd(), label);
-        if (!area)
-            return fail(ErrorCode::Failed, fmt::format("{}: {}", device.path(), area.error().message));
-        if (auto written = metadata::write_label(device.fd(), label); !written)
-            return fail(ErrorCode::Failed, fmt::format("{}: {}", device.path(), written.error().message));
-        areas.push_back(std::move(*area));
-    }
+    auto areas = write_labels(*candidates, *labels);
+    if (!areas)
+        return std::unexpected(areas.error());
 
     auto managed = std::make_unique<ManagedPool>();
     managed->pool = {*pool_uuid, name, options.owner, options.extent_size, {}, {}};
@@ -139,10 +186,10 @@ Result<std::unique_ptr<ManagedPool>> create_pool_on(const std::string& name, con
     auto document = metadata::encode_document({1, *pool_uuid, model::encode_pool(managed->pool)});
     if (!document)
         return std::unexpected(from_metadata(document.error()));
-    for (std::size_t i = 0; i < areas.size(); ++i) {
-        auto written = areas[i].write_precommitted(*document, 1);
+    for (std::size_t i = 0; i < areas->size(); ++i) {
+        auto written = (*areas)[i].write_precommitted(*document, 1);
         if (written)
-            written = areas[i].commit();
+            written = (*areas)[i].commit();
         if (!written)
             return fail(ErrorCode::Failed, fmt::format("{}: {}", (*candidates)[i].device.path(), written.error().message));
     }
@@ -150,11 +197,10 @@ Result<std::unique_ptr<ManagedPool>> create_pool_on(const std::string& name, con
     // The exclusive descriptors close when `candidates` goes; the engine keeps shared ones,
     // as it does for the members it finds at start-up.
     for (std::size_t i = 0; i < candidates->size(); ++i) {
-        auto& kept = (*candidates)[i].kept;
-        auto area = metadata::MetadataArea::open(kept.fd(), (*labels)[i]);
-        if (!area)
-            return fail(ErrorCode::Failed, fmt::format("{}: {}", kept.path(), area.error().message));
-        managed->members.push_back({std::move(kept), std::move(*area)});
+        auto member = kept_member((*candidates)[i], (*labels)[i]);
+        if (!member)
+            return std::unexpected(member.error());
+        managed->members.push_back(std::move(*member));
     }
     managed->seq = 1;
     return managed;

@@ -29,4 +29,13 @@ struct CreatePoolOptions {
 Result<std::unique_ptr<ManagedPool>> create_pool_on(const std::string& name, const std::vector<std::string>& paths,
                                                     const CreatePoolOptions& options);
 
+// A device becomes a new member of `pool` (AddMember): the same admission as create_pool_on,
+// then its metadata area is formatted and its label written through the exclusive descriptor.
+// Returned as the shared member the engine keeps; no document lists it yet, so until a commit
+// does, start-up would take it for an intruder (abandon_new_member undoes it).
+Result<OpenMember> prepare_new_member(const model::Pool& pool, const std::string& path, bool force);
+
+// Erases the label prepare_new_member wrote, when no commit came to list the member.
+Result<void> abandon_new_member(OpenMember& member);
+
 }  // namespace volumes::engine

@@ -1,0 +1,81 @@
+// A pool grows by a device: AddMember's admission (the same as CreatePool's), the new member's
+// extents free at once and used by a raid1 that needed it, a fresh start-up that assembles
+// the pool with it; and refusals that change nothing, on the device or in the pool.
+#include <cstdlib>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "engine_start.hpp"
+#include "pool_cleanup.hpp"
+#include "snapshot_support.hpp"
+#include "tests/kernel/support/block_io.hpp"
+#include "tests/kernel/support/loop_device.hpp"
+
+namespace volumes::engine {
+namespace {
+
+using test::LoopDevice;
+using test::start_engine;
+
+constexpr std::uint64_t mib = 1024 * 1024;
+
+void mkfs_ext4(const std::string& path)
+{
+    if (std::system(("mkfs.ext4 -q -F " + path + " >/dev/null 2>&1").c_str()) != 0)
+        throw std::runtime_error("mkfs.ext4 " + path + " failed");
+}
+
+TEST(AddMember, ANewMemberIsFreeAtOnceAndAssemblesAfterARestart)
+{
+    LoopDevice a(64 * mib), b(64 * mib), c(64 * mib);
+    test::PoolDevicesRemovedOnExit cleanup;
+    auto engine = start_engine();
+    auto created = engine->create_pool("grow", {a.path()});
+    ASSERT_TRUE(created) << created.error().message;
+    auto no_mirror = engine->create_raid1_volume("grow", {"m", 8 * mib, 2});
+    ASSERT_FALSE(no_mirror) << "a raid1 on one member";
+    EXPECT_EQ(no_mirror.error().code, ErrorCode::NoSpace) << no_mirror.error().message;
+
+    // Refused: a device with a filesystem (without force), nothing written to it or the pool.
+    mkfs_ext4(b.path());
+    const auto b_before = test::digest(b.path(), 0, 64 * mib);
+    const auto a_before = test::digest(a.path(), 0, 64 * mib);
+    auto refused = engine->add_member("grow", b.path());
+    ASSERT_FALSE(refused) << "a device with ext4 was added without force";
+    EXPECT_EQ(refused.error().code, ErrorCode::InUse) << refused.error().message;
+    auto itself = engine->add_member("grow", a.path(), true);
+    ASSERT_FALSE(itself) << "a member was added twice";
+    EXPECT_EQ(itself.error().code, ErrorCode::InUse) << itself.error().message;
+    auto missing = engine->add_member("grow", "/dev/no-such-device");
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, ErrorCode::NotFound) << missing.error().message;
+    EXPECT_EQ(test::digest(b.path(), 0, 64 * mib), b_before) << "a refused AddMember wrote to the device";
+    EXPECT_EQ(test::digest(a.path(), 0, 64 * mib), a_before) << "a refused AddMember wrote to the pool";
+    EXPECT_EQ(engine->pool("grow")->members.size(), 1u);
+
+    auto added = engine->add_member("grow", b.path(), true);
+    ASSERT_TRUE(added) << added.error().message;
+    ASSERT_EQ(added->members.size(), 2u);
+    EXPECT_EQ(added->size, 2 * created->size);
+    EXPECT_EQ(added->free, added->size) << "the new member's extents are not free";
+    auto mirror = engine->create_raid1_volume("grow", {"m", 8 * mib, 2});
+    ASSERT_TRUE(mirror) << mirror.error().message;
+    test::assert_kernel_matches_metadata(*engine, "grow");
+    ASSERT_TRUE(engine->add_member("grow", c.path()));
+    test::write_pattern(mirror->device_path, 0, 8 * mib, 61);
+
+    engine.reset();
+    auto restarted = start_engine();
+    auto found = restarted->pool("grow");
+    ASSERT_TRUE(found) << found.error().message;
+    EXPECT_TRUE(found->complete);
+    EXPECT_EQ(found->members.size(), 3u);
+    EXPECT_TRUE(found->problems.empty()) << found->problems.front();
+    EXPECT_TRUE(restarted->problems().empty()) << restarted->problems().front();
+    test::assert_kernel_matches_metadata(*restarted, "grow");
+    EXPECT_TRUE(test::holds_pattern(mirror->device_path, 0, 8 * mib, 61));
+}
+
+}  // namespace
+}  // namespace volumes::engine
