@@ -7,6 +7,17 @@ namespace {
 
 using namespace std::chrono_literals;
 
+const auto steady_start = std::chrono::steady_clock::time_point{} + 10s;
+
+// 0, 1000, 2000 and 3000 bytes done at steady_start and one, two and three seconds later.
+ProgressEstimate three_steady_moves()
+{
+    ProgressEstimate estimate;
+    for (std::uint64_t second = 0; second <= 3; ++second)
+        estimate.sample(steady_start + std::chrono::seconds(second), 1000 * second);
+    return estimate;
+}
+
 TEST(ProgressEstimate, NoRateBeforeTwoSamples)
 {
     ProgressEstimate estimate;
@@ -29,10 +40,7 @@ TEST(ProgressEstimate, RateFromTwoSamplesButNoEndYet)
 
 TEST(ProgressEstimate, EndFromThreeSteadyMoves)
 {
-    ProgressEstimate estimate;
-    auto start = std::chrono::steady_clock::time_point{} + 10s;
-    for (std::uint64_t second = 0; second <= 3; ++second)
-        estimate.sample(start + std::chrono::seconds(second), 1000 * second);
+    const auto estimate = three_steady_moves();
     // 7000 bytes left at 1000 bytes per second: 7 seconds from now.
     EXPECT_EQ(estimate.expected_end_usec(5'000'000, 10'000), 12'000'000u);
 }
@@ -69,10 +77,8 @@ TEST(ProgressEstimate, NoEndWhenThePaceChanges)
 
 TEST(ProgressEstimate, NoEndWhenItStalls)
 {
-    ProgressEstimate estimate;
-    auto start = std::chrono::steady_clock::time_point{} + 10s;
-    for (std::uint64_t second = 0; second <= 3; ++second)
-        estimate.sample(start + std::chrono::seconds(second), 1000 * second);
+    const auto start = steady_start;
+    auto estimate = three_steady_moves();
     EXPECT_NE(estimate.expected_end_usec(5'000'000, 10'000), 0u);
     estimate.sample(start + 5s, 3000);
     EXPECT_NE(estimate.expected_end_usec(5'000'000, 10'000), 0u);
@@ -82,10 +88,8 @@ TEST(ProgressEstimate, NoEndWhenItStalls)
 
 TEST(ProgressEstimate, ARestartedCountStartsOver)
 {
-    ProgressEstimate estimate;
-    auto start = std::chrono::steady_clock::time_point{} + 10s;
-    for (std::uint64_t second = 0; second <= 3; ++second)
-        estimate.sample(start + std::chrono::seconds(second), 1000 * second);
+    const auto start = steady_start;
+    auto estimate = three_steady_moves();
     estimate.sample(start + 4s, 500);
     EXPECT_EQ(estimate.expected_end_usec(5'000'000, 10'000), 0u);
 }
