@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <memory>
 
 #include <fmt/core.h>
@@ -5,6 +6,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "json_output.hpp"
+#include "show_target.hpp"
 #include "text_output.hpp"
 
 namespace volumectl {
@@ -27,21 +29,43 @@ Output list(Session& session)
     return out;
 }
 
-Output show(Session& session, const std::string& target)
+Output show_job(const vc::JobInfo& job)
 {
     Output out;
-    if (target.starts_with(std::string(vc::root_path) + "/jobs/")) {
-        const auto job = session.client().job_at(target);
-        out.json["job"] = to_json(job);
-        out.text = describe(job);
-    } else if (target.find('/') != std::string::npos && !target.starts_with(std::string(vc::root_path) + "/pools/")) {
-        const auto volume = session.volume(target);
-        out.json["volume"] = to_json(volume);
-        out.text = describe(volume);
-    } else {
-        const auto pool = session.pool(target);
+    out.json["job"] = to_json(job);
+    out.text = describe(job);
+    return out;
+}
+
+Output show(Session& session, const std::string& target)
+{
+    const auto shown = classify_show_target(target);
+    Output out;
+    switch (shown.kind) {
+    case ShowTarget::Kind::Job:
+        return show_job(session.client().job_at(shown.job_path));
+    case ShowTarget::Kind::PoolOrJob:
+        if (!session.client().find_pool(shown.name)) {
+            const auto jobs = session.client().jobs();
+            const auto job = std::find_if(jobs.begin(), jobs.end(),
+                                          [&](const vc::JobInfo& j) { return j.path == shown.job_path; });
+            if (job == jobs.end())
+                throw vc::NotFound("", fmt::format("no pool named '{}' and no job {}", shown.name, shown.job_path));
+            return show_job(*job);
+        }
+        [[fallthrough]];
+    case ShowTarget::Kind::Pool: {
+        const auto pool = session.pool(shown.name);
         out.json["pool"] = to_json(pool);
         out.text = describe(pool);
+        return out;
+    }
+    case ShowTarget::Kind::Volume: {
+        const auto volume = session.volume(shown.name);
+        out.json["volume"] = to_json(volume);
+        out.text = describe(volume);
+        return out;
+    }
     }
     return out;
 }
@@ -91,8 +115,8 @@ void add_query_commands(CLI::App& app, std::vector<Command>& commands)
     commands.push_back({app.add_subcommand("list", "List pools and volumes"), list});
 
     auto target = std::make_shared<std::string>();
-    auto* show_app = app.add_subcommand("show", "Show a pool (POOL), a volume (POOL/VOLUME) or a job (its object path)");
-    show_app->add_option("target", *target, "POOL, POOL/VOLUME or an object path")->required();
+    auto* show_app = app.add_subcommand("show", "Show a pool (POOL), a volume (POOL/VOLUME) or a job (JOB: its number or object path)");
+    show_app->add_option("target", *target, "POOL, POOL/VOLUME, JOB or an object path")->required();
     commands.push_back({show_app, [target](Session& session) { return show(session, *target); }});
 
     commands.push_back({app.add_subcommand("jobs", "List jobs, running and recently finished"), jobs});

@@ -15,6 +15,7 @@
 #include "service/devices/unique_fd.hpp"
 #include "service/engine/error_translation.hpp"
 #include "service/engine/kernel_thin_status.hpp"
+#include "service/logging/log.hpp"
 #include "service/metadata/document.hpp"
 #include "service/metadata/pool_reader.hpp"
 #include "service/model/names.hpp"
@@ -44,21 +45,30 @@ std::vector<OpenMember> open_members(const devices::FoundPool& found, std::vecto
     return members;
 }
 
-void roll_back_precommitted(std::vector<OpenMember>& members, std::vector<std::string>& problems)
+// Returns the members whose precommitted copy is gone.
+std::vector<metadata::Uuid> roll_back_precommitted(std::vector<OpenMember>& members,
+                                                   std::vector<std::string>& problems)
 {
-    for (auto& member : members)
-        if (auto dropped = member.area.drop_precommitted(); !dropped)
+    std::vector<metadata::Uuid> cleared;
+    for (auto& member : members) {
+        if (auto dropped = member.area.drop_precommitted(); dropped)
+            cleared.push_back(member.area.label().member_uuid);
+        else
             problems.push_back(fmt::format("{}: dropping an uncommitted transaction: {}", member.device.path(),
                                            dropped.error().message));
+    }
+    return cleared;
 }
 
-void rewrite_stale(std::vector<OpenMember>& members, const metadata::PoolMetadata& read,
-                   std::vector<std::string>& problems)
+// Returns the stale members that now hold the committed document, and nothing else.
+std::vector<metadata::Uuid> rewrite_stale(std::vector<OpenMember>& members, const metadata::PoolMetadata& read,
+                                          std::vector<std::string>& problems)
 {
+    std::vector<metadata::Uuid> done;
     auto encoded = metadata::encode_document(read.committed);
     if (!encoded) {
         problems.push_back("re-encoding the committed document: " + encoded.error().message);
-        return;
+        return done;
     }
     for (const auto& report : read.members) {
         if (!report.stale)
@@ -73,10 +83,13 @@ void rewrite_stale(std::vector<OpenMember>& members, const metadata::PoolMetadat
             rewritten = member->area.write_precommitted(*encoded, read.committed.seq);
         if (rewritten)
             rewritten = member->area.commit();
-        if (!rewritten)
+        if (rewritten)
+            done.push_back(report.member_uuid);
+        else
             problems.push_back(fmt::format("{}: rewriting its stale metadata: {}", member->device.path(),
                                            rewritten.error().message));
     }
+    return done;
 }
 
 // The thin pools whose transaction id the precommitted model advances. A precommitted
@@ -221,6 +234,25 @@ Result<void> roll_forward(std::vector<OpenMember>& members, const metadata::Pend
 
 }  // namespace
 
+MemberFindings member_findings(const std::vector<metadata::MemberReport>& reports,
+                               const std::vector<metadata::Uuid>& rewritten, const std::vector<metadata::Uuid>& cleared)
+{
+    const auto holds = [](const std::vector<metadata::Uuid>& set, const metadata::Uuid& uuid) {
+        return std::find(set.begin(), set.end(), uuid) != set.end();
+    };
+    MemberFindings findings;
+    for (const auto& report : reports) {
+        // A member that is not stale holds the committed document: what was wrong with it is
+        // its precommitted copy, gone once dropped.
+        const bool repaired =
+            holds(rewritten, report.member_uuid) || (!report.stale && holds(cleared, report.member_uuid));
+        for (const auto& problem : report.problems)
+            (repaired ? findings.repaired : findings.standing)
+                .push_back(fmt::format("member {}: {}", report.member_uuid.to_string(), problem));
+    }
+    return findings;
+}
+
 Result<std::unique_ptr<ManagedPool>> assemble_pool(const devices::FoundPool& found, const std::string& this_host)
 {
     auto managed = std::make_unique<ManagedPool>();
@@ -272,6 +304,10 @@ Result<std::unique_ptr<ManagedPool>> assemble_pool(const devices::FoundPool& fou
     else if (pool->owner != this_host)
         managed->foreign = fmt::format("it belongs to host {}, not to this machine ({})", pool->owner, this_host);
 
+    // What start-up repaired goes to the log; Problems keeps what still stands.
+    std::vector<std::string> repaired;
+    std::vector<metadata::Uuid> rewritten;  // hold the pool's document and nothing else
+    std::vector<metadata::Uuid> cleared;    // hold no precommitted copy
     if (managed->owned()) {
         if (read->precommitted) {
             auto precommitted_pool = model::decode_pool(read->precommitted->document.pool);
@@ -280,13 +316,15 @@ Result<std::unique_ptr<ManagedPool>> assemble_pool(const devices::FoundPool& fou
                 if (auto forward = roll_forward(managed->members, *read->precommitted); !forward)
                     return fail(forward.error().code, fmt::format("pool {}: rolling a thin pool change forward: {}",
                                                                   pool_uuid.to_string(), forward.error().message));
-                managed->problems.push_back("a thin pool change interrupted after its messages was rolled forward");
+                repaired.push_back("a thin pool change interrupted after its messages was rolled forward");
                 read->committed = read->precommitted->document;
                 pool = std::move(precommitted_pool);
                 for (auto& report : read->members)
                     report.stale = false;
+                for (const auto& member : managed->members)
+                    rewritten.push_back(member.area.label().member_uuid);
             } else {
-                roll_back_precommitted(managed->members, managed->problems);
+                cleared = roll_back_precommitted(managed->members, managed->problems);
             }
         }
         // A listed member may hold a refused committed copy (a document the model rejects, or
@@ -296,19 +334,26 @@ Result<std::unique_ptr<ManagedPool>> assemble_pool(const devices::FoundPool& fou
         for (const auto& member : managed->members)
             if (member.area.committed())
                 top = std::max(top, member.area.committed()->seq);
-        if (top > read->committed.seq) {
-            managed->problems.push_back(fmt::format(
-                "a member held a refused copy under seq {}; the pool's document is committed again as seq {}", top,
-                top + 1));
+        const bool recommit = top > read->committed.seq;
+        if (recommit) {
             read->committed.seq = top + 1;
             for (auto& report : read->members)
                 report.stale = true;
         }
-        rewrite_stale(managed->members, *read, managed->problems);
+        const auto problems_before = managed->problems.size();
+        auto stale_rewritten = rewrite_stale(managed->members, *read, managed->problems);
+        rewritten.insert(rewritten.end(), stale_rewritten.begin(), stale_rewritten.end());
+        if (recommit)
+            (managed->problems.size() == problems_before ? repaired : managed->problems)
+                .push_back(fmt::format("a member held a refused copy under seq {}; the pool's document is committed "
+                                       "again as seq {}",
+                                       top, top + 1));
     }
-    for (const auto& report : read->members)
-        for (const auto& problem : report.problems)
-            managed->problems.push_back(fmt::format("member {}: {}", report.member_uuid.to_string(), problem));
+    auto findings = member_findings(read->members, rewritten, cleared);
+    managed->problems.insert(managed->problems.end(), findings.standing.begin(), findings.standing.end());
+    repaired.insert(repaired.end(), findings.repaired.begin(), findings.repaired.end());
+    for (const auto& repair : repaired)
+        logging::notice({pool->name, {}, "start"}, "repaired at start-up: {}", repair);
 
     managed->pool = std::move(*pool);
     managed->seq = read->committed.seq;

@@ -22,6 +22,7 @@ SignalRecorder::SignalRecorder(sdbus::IConnection& bus, const std::string& match
 void SignalRecorder::record(sdbus::Message& message)
 {
     RecordedSignal signal;
+    signal.received = std::chrono::steady_clock::now();
     signal.member = message.getMemberName();
     signal.path = message.getPath();
     if (signal.member == "InterfacesAdded") {

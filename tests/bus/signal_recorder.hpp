@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -27,6 +28,7 @@ struct RecordedSignal {
     double ratio = 0.0;    // SyncProgress
     std::uint64_t done_sectors = 0;   // SyncProgress
     std::uint64_t total_sectors = 0;  // SyncProgress
+    std::chrono::steady_clock::time_point received;  // when this client dispatched it
 };
 
 // Records every signal that matches `match` (a D-Bus match rule) from the moment it is

@@ -85,6 +85,8 @@ TEST_F(VolumectlExitCodes, NotFoundIsFour)
 {
     expect_error(volumectl({"--json", "show", "tank/nothing"}), 4, "NotFound");
     expect_error(volumectl({"--json", "show", "nopool"}), 4, "NotFound");
+    // Digits: neither a pool of that name nor a job of that number.
+    expect_error(volumectl({"--json", "show", "9999"}), 4, "NotFound");
     expect_error(volumectl({"--json", "create", "nopool/x", "4M"}), 4, "NotFound");
     expect_error(volumectl({"--json", "remove", "nopool"}), 4, "NotFound");
     // No job there: the bus itself says so.

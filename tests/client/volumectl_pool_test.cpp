@@ -61,5 +61,15 @@ TEST_F(VolumectlTest, CreatePoolWithExtentSizeAndForce)
     EXPECT_EQ(pool.at("extent_size"), property_as<std::uint64_t>(pool_path("big"), pool_interface, "ExtentSize"));
 }
 
+// `show` takes digits for a job number, but a pool of that name wins (volumectl.1).
+TEST_F(VolumectlTest, APoolNamedInDigitsIsShownByItsName)
+{
+    const auto& loop = new_loop(64 * mib);
+    const auto pool = volumectl_json({"create-pool", "--force", "2024", loop.path()}).at("pool");
+    EXPECT_EQ(pool.at("name"), "2024");
+    EXPECT_EQ(volumectl_json({"show", "2024"}).at("pool"), pool);
+    EXPECT_EQ(volumectl({"show", "2025"}).status, 4);
+}
+
 }  // namespace
 }  // namespace volumes::test

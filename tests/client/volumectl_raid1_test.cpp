@@ -126,6 +126,8 @@ TEST_F(VolumectlRaid1, MergeWithoutWaitingThenWaitAndJobs)
     // Waiting again for a finished job answers at once with the same result.
     EXPECT_EQ(volumectl_json({"wait", job_path}).at("jobs")[0], done);
     EXPECT_EQ(volumectl_json({"show", job_path}).at("job"), done);
+    // And by its number, as `wait` takes it.
+    EXPECT_EQ(volumectl_json({"show", job_number(job_path)}).at("job"), done);
 }
 
 TEST_F(VolumectlRaid1, SplitTurnsTheImageIntoAVolume)

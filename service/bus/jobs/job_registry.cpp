@@ -44,8 +44,9 @@ void JobRegistry::progress(std::uint64_t id, std::uint64_t done_bytes, std::uint
     state.bytes = total_bytes;
     state.progress_valid = total_bytes > 0;
     state.progress = total_bytes > 0 ? static_cast<double>(done_bytes) / static_cast<double>(total_bytes) : 0.0;
-    state.rate = entry.estimate.rate();
-    state.expected_end_time = entry.estimate.expected_end_usec(wall_clock_usec(), total_bytes);
+    const bool measured = done_bytes_measure_work(state.operation);
+    state.rate = measured ? entry.estimate.rate() : 0;
+    state.expected_end_time = measured ? entry.estimate.expected_end_usec(wall_clock_usec(), total_bytes) : 0;
     entry.object->update(state);
 }
 

@@ -1,10 +1,7 @@
 #include "service/bus/jobs/raid_sync_watch.hpp"
 
-#include <condition_variable>
-
 #include <fmt/format.h>
 
-#include "kmod/dm_event_poller.hpp"
 #include "service/bus/state/state_reader.hpp"
 
 namespace volumes::bus {
@@ -22,8 +19,9 @@ std::string failed_slots(const engine::RaidSync& status)
 
 }  // namespace
 
-RaidSyncWatches::RaidSyncWatches(const engine::Engine& engine, BusLoop& loop, std::chrono::milliseconds interval)
-    : engine_(engine), loop_(loop), interval_(interval)
+RaidSyncWatches::RaidSyncWatches(const engine::Engine& engine, BusLoop& loop, std::chrono::milliseconds interval,
+                                 std::shared_ptr<WatchPoller> poller)
+    : engine_(engine), loop_(loop), interval_(interval), poller_(std::move(poller))
 {
 }
 
@@ -34,24 +32,24 @@ RaidSyncWatches::~RaidSyncWatches()
 
 void RaidSyncWatches::stop()
 {
-    std::list<std::jthread> threads;
-    {
-        std::lock_guard guard(lock_);
-        threads.swap(threads_);
-    }
-    for (auto& thread : threads)
-        thread.request_stop();
-    threads.clear();
+    poller_->cancel(this);
+    std::lock_guard guard(lock_);
+    watched_.clear();
 }
 
 void RaidSyncWatches::watch(const std::string& pool, const std::string& volume, Report report)
 {
-    std::lock_guard guard(lock_);
     Key key{pool, volume};
-    auto [entry, fresh] = watched_.try_emplace(key);
-    entry->second.push_back(std::move(report));
-    if (fresh)
-        threads_.emplace_back([this, key](std::stop_token stop) { follow(stop, key); });
+    {
+        std::lock_guard guard(lock_);
+        auto [entry, fresh] = watched_.try_emplace(key);
+        entry->second.push_back(std::move(report));
+        if (!fresh)
+            return;
+    }
+    // dm-raid raises an event when a sync ends or a leg fails, not while it moves: the event
+    // brings the next sample forward, the interval paces the progress samples in between.
+    poller_->add({this, interval_, true, [this, key] { return sample(key); }});
 }
 
 std::vector<RaidSyncWatches::Report> RaidSyncWatches::listeners(const Key& key, bool last)
@@ -66,73 +64,41 @@ std::vector<RaidSyncWatches::Report> RaidSyncWatches::listeners(const Key& key, 
     return reports;
 }
 
-void RaidSyncWatches::follow(std::stop_token stop, Key key)
+bool RaidSyncWatches::sample(const Key& key)
 {
     using Outcome = RaidWatchReport::Outcome;
-    using Clock = std::chrono::steady_clock;
     const auto& [pool, volume] = key;
-    // dm-raid raises an event when a sync ends or a leg fails, not while it moves: the event
-    // ends the wait at once, the interval paces the progress samples in between.
-    auto events = kmod::DmEventPoller::open();
-    std::mutex sleep_lock;
-    std::condition_variable_any sleeper;
-    auto sleep = [&](Clock::duration duration) {
-        std::unique_lock guard(sleep_lock);
-        sleeper.wait_for(guard, stop, duration, [] { return false; });
-    };
-    for (;;) {
-        const auto sampled_at = Clock::now();
-        if (events)
-            (void)events->arm();
-        RaidWatchReport sample;
-        auto status = engine_.volume_status(pool, volume);
-        if (!status) {
-            sample.outcome = Outcome::Gone;
-            sample.message = fmt::format("raid1 volume '{}' can no longer be followed: {}", volume, status.error().message);
-        } else if (!status->active || !status->raid) {
-            sample.outcome = Outcome::Gone;
-            sample.message = fmt::format("raid1 volume '{}' was deactivated before its sync ended", volume);
-        } else {
-            sample.sync = raid_sync_state(*status->raid);
-            if (sample.sync.failed_leg) {
-                sample.outcome = Outcome::LegFailed;
-                sample.message = fmt::format(
-                    "the kernel marked image {} of raid1 volume '{}' failed (health {}); the array goes on serving "
-                    "I/O from its other images: replace or remove the failed one",
-                    failed_slots(*status->raid), volume,
-                    std::string(status->raid->health.begin(), status->raid->health.end()));
-            } else if (sample.sync.synced) {
-                sample.outcome = Outcome::Synced;
-                sample.message = fmt::format("raid1 volume '{}' is in sync", volume);
-            }
+    RaidWatchReport sample;
+    auto status = engine_.volume_status(pool, volume);
+    if (!status) {
+        sample.outcome = Outcome::Gone;
+        sample.message = fmt::format("raid1 volume '{}' can no longer be followed: {}", volume, status.error().message);
+    } else if (!status->active || !status->raid) {
+        sample.outcome = Outcome::Gone;
+        sample.message = fmt::format("raid1 volume '{}' was deactivated before its sync ended", volume);
+    } else {
+        sample.sync = raid_sync_state(*status->raid);
+        if (sample.sync.failed_leg) {
+            sample.outcome = Outcome::LegFailed;
+            sample.message = fmt::format(
+                "the kernel marked image {} of raid1 volume '{}' failed (health {}); the array goes on serving "
+                "I/O from its other images: replace or remove the failed one",
+                failed_slots(*status->raid), volume,
+                std::string(status->raid->health.begin(), status->raid->health.end()));
+        } else if (sample.sync.synced) {
+            sample.outcome = Outcome::Synced;
+            sample.message = fmt::format("raid1 volume '{}' is in sync", volume);
         }
-        if (auto snapshot = read_pool(engine_, pool))
-            sample.snapshot = std::move(*snapshot);
-        bool last = sample.outcome != Outcome::Running;
-        auto reports = listeners(key, last);
-        loop_.post([reports = std::move(reports), sample = std::move(sample)] {
-            for (const auto& report : reports)
-                report(sample);
-        });
-        if (last)
-            return;
-        bool waited = false;
-        bool woken = false;
-        if (events) {
-            if (auto event = events->wait(interval_)) {
-                waited = true;
-                woken = *event;
-            }
-        }
-        if (!waited)
-            sleep(interval_);
-        // Any dm device's event wakes the poller; samples stay at most ten a second.
-        const auto spacing = interval_ * 2 / 5;
-        if (woken && Clock::now() - sampled_at < spacing)
-            sleep(sampled_at + spacing - Clock::now());
-        if (stop.stop_requested())
-            return;
     }
+    if (auto snapshot = read_pool(engine_, pool))
+        sample.snapshot = std::move(*snapshot);
+    const bool last = sample.outcome != Outcome::Running;
+    auto reports = listeners(key, last);
+    loop_.post([reports = std::move(reports), sample = std::move(sample)] {
+        for (const auto& report : reports)
+            report(sample);
+    });
+    return last;
 }
 
 }  // namespace volumes::bus

@@ -1,14 +1,12 @@
 #include "service/bus/jobs/snapshot_merge_watch.hpp"
 
-#include <condition_variable>
-
 #include <fmt/format.h>
 
 namespace volumes::bus {
 
 SnapshotMergeWatches::SnapshotMergeWatches(const engine::Engine& engine, BusLoop& loop,
-                                           std::chrono::milliseconds interval)
-    : engine_(engine), loop_(loop), interval_(interval)
+                                           std::chrono::milliseconds interval, std::shared_ptr<WatchPoller> poller)
+    : engine_(engine), loop_(loop), interval_(interval), poller_(std::move(poller))
 {
 }
 
@@ -19,24 +17,20 @@ SnapshotMergeWatches::~SnapshotMergeWatches()
 
 void SnapshotMergeWatches::stop()
 {
-    std::list<std::jthread> threads;
-    {
-        std::lock_guard guard(lock_);
-        threads.swap(threads_);
-    }
-    for (auto& thread : threads)
-        thread.request_stop();
-    threads.clear();
+    poller_->cancel(this);
+    std::lock_guard guard(lock_);
+    watched_.clear();
 }
 
 bool SnapshotMergeWatches::watch(const std::string& pool, const std::string& snapshot, Report report)
 {
-    std::lock_guard guard(lock_);
     Key key{pool, snapshot};
-    if (!watched_.insert(key).second)
-        return false;
-    threads_.emplace_back(
-        [this, key, report = std::move(report)](std::stop_token stop) { follow(stop, key, report); });
+    {
+        std::lock_guard guard(lock_);
+        if (!watched_.insert(key).second)
+            return false;
+    }
+    poller_->add({this, interval_, false, [this, key, report = std::move(report)] { return follow(key, report); }});
     return true;
 }
 
@@ -71,25 +65,16 @@ MergeWatchReport SnapshotMergeWatches::sample(const Key& key) const
     return report;
 }
 
-void SnapshotMergeWatches::follow(std::stop_token stop, Key key, Report report)
+bool SnapshotMergeWatches::follow(const Key& key, const Report& report)
 {
-    std::mutex sleep_lock;
-    std::condition_variable_any sleeper;
-    for (;;) {
-        auto sampled = sample(key);
-        const bool last = sampled.outcome != MergeWatchReport::Outcome::Running;
-        if (last) {
-            std::lock_guard guard(lock_);
-            watched_.erase(key);
-        }
-        loop_.post([report, sampled = std::move(sampled)] { report(sampled); });
-        if (last)
-            return;
-        std::unique_lock guard(sleep_lock);
-        sleeper.wait_for(guard, stop, interval_, [] { return false; });
-        if (stop.stop_requested())
-            return;
+    auto sampled = sample(key);
+    const bool last = sampled.outcome != MergeWatchReport::Outcome::Running;
+    if (last) {
+        std::lock_guard guard(lock_);
+        watched_.erase(key);
     }
+    loop_.post([report, sampled = std::move(sampled)] { report(sampled); });
+    return last;
 }
 
 }  // namespace volumes::bus

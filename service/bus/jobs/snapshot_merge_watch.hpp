@@ -3,20 +3,20 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <list>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
-#include <thread>
 #include <utility>
 
 #include "service/bus/bus_loop.hpp"
+#include "service/bus/jobs/watch_poller.hpp"
 #include "service/engine/engine.hpp"
 
 // Follows a snapshot merge until the kernel has copied every chunk back: samples the origin's
-// snapshot-merge status four times a second on a thread of its own (the kernel raises no event
-// when a merge ends, kernel-targets.md §2.3) and reports each sample, and the end, on the bus
-// thread.
+// snapshot-merge status four times a second (the kernel raises no event when a merge ends,
+// kernel-targets.md §2.3) on the one thread of the WatchPoller every watch shares, and reports
+// each sample, and the end, on the bus thread.
 namespace volumes::bus {
 
 struct MergeWatchReport {
@@ -31,7 +31,8 @@ public:
     using Report = std::function<void(const MergeWatchReport&)>;
 
     SnapshotMergeWatches(const engine::Engine& engine, BusLoop& loop,
-                         std::chrono::milliseconds interval = std::chrono::milliseconds(250));
+                         std::chrono::milliseconds interval = std::chrono::milliseconds(250),
+                         std::shared_ptr<WatchPoller> poller = WatchPoller::shared());
     ~SnapshotMergeWatches();
     SnapshotMergeWatches(const SnapshotMergeWatches&) = delete;
     SnapshotMergeWatches& operator=(const SnapshotMergeWatches&) = delete;
@@ -44,7 +45,8 @@ public:
 
 private:
     using Key = std::pair<std::string, std::string>;
-    void follow(std::stop_token stop, Key key, Report report);
+    // One sample, reported; true when it was the last.
+    bool follow(const Key& key, const Report& report);
     MergeWatchReport sample(const Key& key) const;
 
     const engine::Engine& engine_;
@@ -52,7 +54,7 @@ private:
     std::chrono::milliseconds interval_;
     std::mutex lock_;
     std::set<Key> watched_;
-    std::list<std::jthread> threads_;
+    std::shared_ptr<WatchPoller> poller_;
 };
 
 }  // namespace volumes::bus

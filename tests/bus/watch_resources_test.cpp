@@ -1,0 +1,142 @@
+// The daemon's raid sync watches share one thread (service/bus/jobs/watch_poller.hpp): four
+// arrays resyncing at once add no thread to volumesd; SyncProgress follows each move of md's
+// position within a second for each of them; and create → sync → remove cycles leave
+// neither threads nor their stacks behind.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+
+#include <fmt/core.h>
+
+#include "bus_wait.hpp"
+#include "raid1_fixture.hpp"
+#include "resync_speed_limit.hpp"
+#include "tests/kernel/support/raid_waiter.hpp"
+#include "volumesd_control.hpp"
+
+namespace volumes::test {
+namespace {
+
+std::size_t thread_count(pid_t pid)
+{
+    std::size_t count = 0;
+    for ([[maybe_unused]] const auto& task : std::filesystem::directory_iterator(fmt::format("/proc/{}/task", pid)))
+        ++count;
+    return count;
+}
+
+// A "Vm...:" line of /proc/<pid>/status, in KiB.
+std::uint64_t status_kib(pid_t pid, const std::string& field)
+{
+    std::ifstream status(fmt::format("/proc/{}/status", pid));
+    std::string line;
+    while (std::getline(status, line))
+        if (line.starts_with(field + ":"))
+            return std::stoull(line.substr(field.size() + 1));
+    throw std::runtime_error(fmt::format("no {} in /proc/{}/status", field, pid));
+}
+
+class BusWatchResources : public BusRaid1 {};
+
+TEST_F(BusWatchResources, ConcurrentResyncsShareOneThreadAndSignalEveryMoveWithinASecond)
+{
+    const auto pool = create_pool("watched", {new_loop(128 * mib).path(), new_loop(128 * mib).path()});
+    const auto pid = volumesd_pid(*bus);
+    // One raid1 first, so whatever starts with the first one (the watch thread among them)
+    // is there before the count.
+    wait_raid1_in_sync(create_volume(pool, "warm", 8 * mib, {{"kind", "s", "raid1"}}));
+    const auto warmed = thread_count(pid);
+
+    // 8 MiB at 1 MiB/s: several seconds each.
+    ResyncSpeedLimit slow(1024);
+    SignalRecorder recorder(*bus, volumes_signals_match());
+    struct Array {
+        std::string path;
+        std::string dm_name;
+        std::optional<std::uint64_t> seen;  // md's position as this test last read it
+        std::vector<std::pair<std::chrono::steady_clock::time_point, std::uint64_t>> moves;
+    };
+    std::vector<Array> arrays;
+    for (int i = 0; i < 4; ++i) {
+        Array array;
+        array.path = create_volume(pool, fmt::format("r{}", i), 8 * mib, {{"kind", "s", "raid1"}});
+        array.dm_name = std::filesystem::path(property_as<std::string>(array.path, volume_interface, "DevicePath"))
+                            .filename()
+                            .string();
+        arrays.push_back(std::move(array));
+    }
+    // Reads md's position of every array at least every 200 ms (pump_until's pace) while the
+    // daemon's signals are dispatched.
+    std::size_t during = 0;
+    const bool synced = pump_until(*bus, [&] {
+        during = std::max(during, thread_count(pid));
+        bool all = true;
+        for (auto& array : arrays) {
+            const auto status = raid_status_of(array.dm_name);
+            if (array.seen && status.in_sync_sectors > *array.seen)
+                array.moves.emplace_back(std::chrono::steady_clock::now(), status.in_sync_sectors);
+            array.seen = status.in_sync_sectors;
+            all = all && status.in_sync_sectors == status.total_sectors &&
+                  status.sync_action == kmod::RaidSyncAction::Idle;
+        }
+        return all;
+    }, std::chrono::seconds(120));
+    ASSERT_TRUE(synced) << "the four arrays did not sync within 120 s";
+    for (const auto& array : arrays)
+        wait_raid1_in_sync(array.path);
+    slow.restore();
+
+    std::cout << fmt::format("volumesd threads: {} after a first raid1 sync, at most {} during four more at once\n",
+                             warmed, during);
+    EXPECT_LE(during, warmed) << "four concurrent resyncs took threads of their own";
+
+    // Each move of md's position is signalled within a second of this test seeing it (which
+    // may be up to 200 ms after the move). md moves in bursts, so SyncProgress (sent when the
+    // position moved) can still be more than a second apart.
+    std::size_t moves = 0;
+    for (const auto& array : arrays) {
+        for (const auto& [seen_at, position] : array.moves) {
+            ++moves;
+            const auto signal = recorder.find([&](const RecordedSignal& s) {
+                return s.member == "SyncProgress" && s.path == array.path && s.done_sectors >= position;
+            });
+            ASSERT_TRUE(signal) << array.path << ": md reached " << position << " but no SyncProgress says so";
+            const auto late =
+                std::chrono::duration_cast<std::chrono::milliseconds>(signal->received - seen_at).count();
+            EXPECT_LE(late, 1000) << array.path << ": SyncProgress for position " << position << " came " << late
+                                  << " ms after md got there";
+        }
+    }
+    std::cout << fmt::format("{} moves of md's position followed\n", moves);
+    EXPECT_GE(moves, 4u) << "too few moves seen to tell anything";
+}
+
+TEST_F(BusWatchResources, SyncCyclesLeaveNoThreadOrStackBehind)
+{
+    const auto pool = create_pool("cycled", {new_loop().path(), new_loop().path()});
+    const auto pid = volumesd_pid(*bus);
+    std::size_t threads_after_first = 0;
+    std::uint64_t vm_after_first = 0;
+    constexpr int cycles = 10;
+    for (int cycle = 1; cycle <= cycles; ++cycle) {
+        const auto array = create_volume(pool, "cycle", 8 * mib, {{"kind", "s", "raid1"}});
+        wait_raid1_in_sync(array);
+        call_volume(array, "Remove");
+        if (cycle == 1) {
+            threads_after_first = thread_count(pid);
+            vm_after_first = status_kib(pid, "VmSize");
+        }
+    }
+    const auto threads = thread_count(pid);
+    const auto vm = status_kib(pid, "VmSize");
+    std::cout << fmt::format("volumesd after 1 and {} raid1 create/sync/remove cycles: {} and {} threads, VmSize {} "
+                             "and {} KiB, VmRSS now {} KiB\n",
+                             cycles, threads_after_first, threads, vm_after_first, vm, status_kib(pid, "VmRSS"));
+    EXPECT_LE(threads, threads_after_first);
+    // A thread kept until exit keeps its 8 MiB stack mapped: nine of them would be 72 MiB.
+    EXPECT_LT(vm, vm_after_first + 8 * 1024) << "VmSize grew by " << vm - vm_after_first << " KiB";
+}
+
+}  // namespace
+}  // namespace volumes::test
