@@ -24,7 +24,7 @@ struct ManagedPool {
     std::uint64_t seq;  // of that commit
     std::vector<OpenMember> members;
     std::vector<model::Uuid> missing;   // members the model lists that were not found
-    std::vector<std::string> problems;  // what assembly or reconciliation reported, for the log and callers
+    std::vector<std::string> problems;  // what still stands after assembly and reconciliation, for callers
     // Why the pool is not this machine's (another host's, or no owner): it is listed, never
     // activated and never written until it is imported. Empty for an owned pool.
     std::string foreign;

@@ -74,7 +74,8 @@ TEST(SnapshotFinishFaults, AKillWhileFinishingAMergeLeavesTheOriginWithTheMerged
         snapshot_and_rewrite(*engine, origin_path);
         merge_and_wait(*engine);
     }
-    EXPECT_EQ(finished, 4);
+    // The points at and after the commit: member-committed, committed, resumed, renamed, removed.
+    EXPECT_EQ(finished, 5);
 }
 
 
@@ -143,7 +144,8 @@ TEST(SnapshotCreateFaults, AKillWhileSnapshottingARaid1OriginIsRepaired)
         EXPECT_EQ(test::snapshot_layers(prefix), std::vector<std::string>{});
         expect_raid_synced(origin_name);
     }
-    EXPECT_EQ(created, 4);
+    // The points at and after the commit: member-committed, committed, resumed, renamed, removed.
+    EXPECT_EQ(created, 5);
 
     // The array loads from its superblocks alone, in sync, with its data.
     auto engine = start_engine();

@@ -74,7 +74,8 @@ TEST(SnapshotMergeFaults, AKillAtEveryFaultPointEitherKeepsTheSnapshotOrContinue
         test::expect_kernel_matches_metadata(*engine, "crash");
         snapshot_and_rewrite(*engine, origin_path);
     }
-    EXPECT_EQ(merged, 4);
+    // The points at and after the commit: member-committed, committed, resumed, renamed, removed.
+    EXPECT_EQ(merged, 5);
 }
 
 
