@@ -1,7 +1,12 @@
 #include "service/bus/objects/object_tree.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <set>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace volumes::bus {
 
@@ -10,59 +15,51 @@ ObjectTree::ObjectTree(sdbus::IConnection& connection, BusLoop& loop, MethodCall
 {
 }
 
-template <class Object>
-void ObjectTree::retire(std::unique_ptr<Object> object)
-{
-    object->withdraw();
-    loop_.post([object = std::move(object)]() mutable { object.reset(); });
-}
-
 void ObjectTree::apply(const PoolSnapshot& snapshot)
 {
+    assert(loop_.on_bus_thread());
     const auto& name = snapshot.pool.name;
-    auto& pool = pools_[name];
-    if (pool)
-        pool->update(snapshot.pool);
+    if (auto pool = pools_.find(name); pool != pools_.end())
+        pool->second->update(snapshot.pool);
     else
-        pool = std::make_unique<PoolObject>(connection_, snapshot.pool, calls_);
+        pools_.emplace(name, std::make_unique<PoolObject>(connection_, snapshot.pool, calls_));
 
+    // Gone volumes first: their paths are free for new objects at once (a Remove and a
+    // CreateVolume of the same name may come back in one bus task).
     std::set<std::string> present;
     for (const auto& volume : snapshot.volumes)
         present.insert(volume.name);
-    for (auto entry = volumes_.begin(); entry != volumes_.end();) {
-        if (entry->first.first == name && !present.contains(entry->first.second)) {
-            retire(std::move(entry->second));
-            entry = volumes_.erase(entry);
-        } else {
-            ++entry;
+    std::erase_if(volumes_, [&](const auto& entry) {
+        return entry.first.first == name && !present.contains(entry.first.second);
+    });
+
+    std::vector<std::string> failures;
+    for (const auto& volume : snapshot.volumes) {
+        const std::pair key{name, volume.name};
+        auto found = volumes_.find(key);
+        if (found != volumes_.end() && found->second->exports_same_interfaces(volume)) {
+            found->second->update(volume);
+            continue;
+        }
+        if (found != volumes_.end())
+            volumes_.erase(found);
+        // The object is made whole (exported, announced) before the tree holds it, so a
+        // failure leaves no entry behind; the next apply tries again.
+        try {
+            volumes_.emplace(key, std::make_unique<VolumeObject>(connection_, volume, calls_));
+        } catch (const sdbus::Error& e) {
+            failures.push_back(fmt::format("cannot export volume '{}': {} ({})", volume.name, e.getMessage(), e.getName()));
         }
     }
-
-    for (const auto& volume : snapshot.volumes) {
-        auto& object = volumes_[{name, volume.name}];
-        if (object && !object->exports_same_interfaces(volume))
-            object.reset();
-        if (object)
-            object->update(volume);
-        else
-            object = std::make_unique<VolumeObject>(connection_, volume, calls_);
-    }
+    if (!failures.empty())
+        throw std::runtime_error(fmt::format("{}", fmt::join(failures, "; ")));
 }
 
 void ObjectTree::remove_pool(const std::string& pool)
 {
-    for (auto entry = volumes_.begin(); entry != volumes_.end();) {
-        if (entry->first.first == pool) {
-            retire(std::move(entry->second));
-            entry = volumes_.erase(entry);
-        } else {
-            ++entry;
-        }
-    }
-    if (auto found = pools_.find(pool); found != pools_.end()) {
-        retire(std::move(found->second));
-        pools_.erase(found);
-    }
+    assert(loop_.on_bus_thread());
+    std::erase_if(volumes_, [&](const auto& entry) { return entry.first.first == pool; });
+    pools_.erase(pool);
 }
 
 void ObjectTree::keep_only(const std::vector<std::string>& pools)

@@ -15,14 +15,17 @@
 #include "service/bus/state/service_state.hpp"
 
 // The exported pool and volume objects, kept equal to the last state read from the engine:
-// new objects are announced, gone ones withdrawn, changed properties signalled. Bus thread only.
+// new objects are announced, gone ones withdrawn and unexported at once (their paths can be
+// taken again in the same task), changed properties signalled. Bus thread only (`loop`'s).
 namespace volumes::bus {
 
 class ObjectTree {
 public:
     ObjectTree(sdbus::IConnection& connection, BusLoop& loop, MethodCalls& calls);
 
-    // The pool and its volumes become exactly `snapshot`.
+    // The pool and its volumes become exactly `snapshot`. A volume object that cannot be
+    // exported is left out (and tried again by the next apply); it throws std::runtime_error
+    // naming them after everything else is applied.
     void apply(const PoolSnapshot& snapshot);
     // Withdraws the pool and its volumes.
     void remove_pool(const std::string& pool);
@@ -50,11 +53,6 @@ public:
                               const std::string& message);
 
 private:
-    // Withdraws the object now and unexports it after the current bus task, so a reply to a
-    // call made on it (Remove, Merge) still finds its vtable.
-    template <class Object>
-    void retire(std::unique_ptr<Object> object);
-
     sdbus::IConnection& connection_;
     BusLoop& loop_;
     MethodCalls& calls_;

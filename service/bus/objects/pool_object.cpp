@@ -63,18 +63,10 @@ PoolObject::PoolObject(sdbus::IConnection& connection, PoolState state, MethodCa
     object_->emitInterfacesAddedSignal();
 }
 
-void PoolObject::withdraw()
-{
-    if (withdrawn_)
-        return;
-    withdrawn_ = true;
-    object_->emitInterfacesRemovedSignal();
-}
-
 PoolObject::~PoolObject()
 {
     try {
-        withdraw();
+        object_->emitInterfacesRemovedSignal();
     } catch (const sdbus::Error&) {
         // The connection is going away with the daemon; nobody is left to tell.
     }
