@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include <sdbus-c++/sdbus-c++.h>
 
@@ -34,6 +35,25 @@ inline void answer_nothing(Reply<>& reply, const Done&, uid_t)
 inline void answer_volume(Reply<Path>& reply, const engine::VolumeSummary& made, uid_t)
 {
     reply.reply(Path(volume_path(made.pool, made.name)));
+}
+
+// An engine call on one volume that returns nothing: Engine::remove_volume, activate, ...
+using VolumeCall = engine::Result<void> (engine::Engine::*)(std::string_view pool, std::string_view volume);
+
+// A method on a volume that takes nothing but its options, runs `engine_call` on it, and
+// answers nothing.
+inline Method<Done, Done> plain_volume_method(const char* action, const char* operation, const VolumeRef& volume,
+                                              const Options& options, VolumeCall engine_call)
+{
+    return {
+        .action = action,
+        .target = {volume.pool, volume.volume, operation},
+        .parse = no_options(options),
+        .run = [volume, engine_call](engine::Engine& engine, const Done&) {
+            return done((engine.*engine_call)(volume.pool, volume.volume));
+        },
+        .answer = answer_nothing,
+    };
 }
 
 }  // namespace volumes::bus

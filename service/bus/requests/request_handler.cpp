@@ -1,11 +1,9 @@
 #include "service/bus/requests/request_handler.hpp"
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "service/bus/bus_errors.hpp"
 #include "service/bus/object_paths.hpp"
-#include "service/bus/requests/request_parsing.hpp"
 #include "service/bus/state/state_reader.hpp"
 #include "service/logging/log.hpp"
 #include "service/model/names.hpp"

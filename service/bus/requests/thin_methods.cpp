@@ -41,15 +41,9 @@ void RequestHandler::reserve_metadata_snap(CallContext call, VolumeRef thin_pool
 
 void RequestHandler::release_metadata_snap(CallContext call, VolumeRef thin_pool, sdbus::Result<> result)
 {
-    pipeline_.run(call, std::move(result), Method<Done, Done>{
-        .action = action::reserve_metadata_snap,
-        .target = {thin_pool.pool, thin_pool.volume, "ReleaseMetadataSnap"},
-        .parse = no_options(call.options),
-        .run = [thin_pool](engine::Engine& engine, const Done&) {
-            return done(engine.release_metadata_snap(thin_pool.pool, thin_pool.volume));
-        },
-        .answer = answer_nothing,
-    });
+    pipeline_.run(call, std::move(result),
+                  plain_volume_method(action::reserve_metadata_snap, "ReleaseMetadataSnap", thin_pool, call.options,
+                                      &engine::Engine::release_metadata_snap));
 }
 
 }  // namespace volumes::bus

@@ -20,48 +20,28 @@ void RequestHandler::create_snapshot(CallContext call, VolumeRef volume, std::st
 
 void RequestHandler::remove_volume(CallContext call, VolumeRef volume, sdbus::Result<> result)
 {
-    pipeline_.run(call, std::move(result), Method<Done, Done>{
-        .action = action::manage,
-        .target = {volume.pool, volume.volume, "Remove"},
-        .parse = no_options(call.options),
-        .run = [volume](engine::Engine& engine, const Done&) {
-            return done(engine.remove_volume(volume.pool, volume.volume));
-        },
-        .answer = answer_nothing,
-    });
+    pipeline_.run(call, std::move(result),
+                  plain_volume_method(action::manage, "Remove", volume, call.options, &engine::Engine::remove_volume));
 }
 
 void RequestHandler::activate(CallContext call, VolumeRef volume, sdbus::Result<> result)
 {
-    pipeline_.run(call, std::move(result), Method<Done, Done>{
-        .action = action::manage,
-        .target = {volume.pool, volume.volume, "Activate"},
-        .parse = no_options(call.options),
-        .run = [volume](engine::Engine& engine, const Done&) {
-            return done(engine.activate(volume.pool, volume.volume));
-        },
-        // An array that resyncs after activation gets a job; so does a snapshot merge that starts.
-        .answer = [this, volume](Reply<>& reply, const Done&, uid_t uid) {
-            const auto* state = tree_->volume(volume.pool, volume.volume);
-            if (state && needs_sync_job(*state))
-                start_sync_job(volume.pool, volume.volume, "raid1-sync", uid);
-            follow_merges(volume.pool, uid);
-            reply.reply();
-        },
-    });
+    auto method = plain_volume_method(action::manage, "Activate", volume, call.options, &engine::Engine::activate);
+    // An array that resyncs after activation gets a job; so does a snapshot merge that starts.
+    method.answer = [this, volume](Reply<>& reply, const Done&, uid_t uid) {
+        const auto* state = tree_->volume(volume.pool, volume.volume);
+        if (state && needs_sync_job(*state))
+            start_sync_job(volume.pool, volume.volume, "raid1-sync", uid);
+        follow_merges(volume.pool, uid);
+        reply.reply();
+    };
+    pipeline_.run(call, std::move(result), std::move(method));
 }
 
 void RequestHandler::deactivate(CallContext call, VolumeRef volume, sdbus::Result<> result)
 {
-    pipeline_.run(call, std::move(result), Method<Done, Done>{
-        .action = action::manage,
-        .target = {volume.pool, volume.volume, "Deactivate"},
-        .parse = no_options(call.options),
-        .run = [volume](engine::Engine& engine, const Done&) {
-            return done(engine.deactivate(volume.pool, volume.volume));
-        },
-        .answer = answer_nothing,
-    });
+    pipeline_.run(call, std::move(result),
+                  plain_volume_method(action::manage, "Deactivate", volume, call.options, &engine::Engine::deactivate));
 }
 
 }  // namespace volumes::bus
