@@ -63,10 +63,18 @@ PoolObject::PoolObject(sdbus::IConnection& connection, PoolState state, MethodCa
     object_->emitInterfacesAddedSignal();
 }
 
+void PoolObject::withdraw()
+{
+    if (withdrawn_)
+        return;
+    withdrawn_ = true;
+    object_->emitInterfacesRemovedSignal();
+}
+
 PoolObject::~PoolObject()
 {
     try {
-        object_->emitInterfacesRemovedSignal();
+        withdraw();
     } catch (const sdbus::Error&) {
         // The connection is going away with the daemon; nobody is left to tell.
     }

@@ -14,9 +14,12 @@ class PoolObject {
 public:
     // Exports the object and announces it (InterfacesAdded).
     PoolObject(sdbus::IConnection& connection, PoolState state, MethodCalls& calls);
-    // Announces its removal (InterfacesRemoved) and unexports it.
+    // Announces its removal (InterfacesRemoved) unless withdraw() did, and unexports it.
     ~PoolObject();
     PoolObject(const PoolObject&) = delete;
+    // Announces its removal (InterfacesRemoved) but stays registered until destroyed: sd-bus
+    // keeps pointing into the object's vtable until a call made on it has been answered.
+    void withdraw();
     PoolObject& operator=(const PoolObject&) = delete;
 
     const PoolState& state() const { return state_; }
@@ -26,6 +29,7 @@ public:
 private:
     class Interface;
     PoolState state_;
+    bool withdrawn_ = false;
     std::unique_ptr<sdbus::IObject> object_;
     std::unique_ptr<Interface> interface_;
 };

@@ -230,10 +230,18 @@ VolumeObject::VolumeObject(sdbus::IConnection& connection, VolumeState state, Me
     object_->emitInterfacesAddedSignal();
 }
 
+void VolumeObject::withdraw()
+{
+    if (withdrawn_)
+        return;
+    withdrawn_ = true;
+    object_->emitInterfacesRemovedSignal();
+}
+
 VolumeObject::~VolumeObject()
 {
     try {
-        object_->emitInterfacesRemovedSignal();
+        withdraw();
     } catch (const sdbus::Error&) {
         // The connection is going away with the daemon; nobody is left to tell.
     }

@@ -16,9 +16,12 @@ class VolumeObject {
 public:
     // Exports the object and announces it (InterfacesAdded).
     VolumeObject(sdbus::IConnection& connection, VolumeState state, MethodCalls& calls);
-    // Announces its removal (InterfacesRemoved) and unexports it.
+    // Announces its removal (InterfacesRemoved) unless withdraw() did, and unexports it.
     ~VolumeObject();
     VolumeObject(const VolumeObject&) = delete;
+    // Announces its removal (InterfacesRemoved) but stays registered until destroyed: sd-bus
+    // keeps pointing into the object's vtable until a call made on it has been answered.
+    void withdraw();
     VolumeObject& operator=(const VolumeObject&) = delete;
 
     const VolumeState& state() const { return state_; }
@@ -38,6 +41,7 @@ private:
     class ThinInterface;
 
     VolumeState state_;
+    bool withdrawn_ = false;
     std::unique_ptr<sdbus::IObject> object_;
     std::unique_ptr<VolumeInterface> volume_;
     std::unique_ptr<Raid1Interface> raid1_;

@@ -48,11 +48,15 @@ public:
     // What the call is doing now ("running on the pool's worker"): the reason given if it is dropped.
     void step(std::string what) { step_ = std::move(what); }
 
+    // A reply that cannot be sent throws and leaves the call unanswered, for the guard to
+    // answer Failed (sd-bus refuses a reply whose signature does not match the method's).
     template <class... Values>
     void reply(const Values&... values)
     {
-        if (claim())
-            replier_.returnResults(values...);
+        if (answered_)
+            return;
+        replier_.returnResults(values...);
+        answered_ = true;
     }
     void fail(const sdbus::Error& error)
     {

@@ -23,8 +23,17 @@ struct Answers {
 // A replier like sdbus::Result<std::string>, recording instead of sending.
 class Recorder {
 public:
-    explicit Recorder(std::shared_ptr<Answers> answers) : answers_(std::move(answers)) {}
-    void returnResults(const std::string& value) const { answers_->results.push_back(value); }
+    explicit Recorder(std::shared_ptr<Answers> answers, bool refuse_results = false)
+        : answers_(std::move(answers)), refuse_results_(refuse_results)
+    {
+    }
+    // As sdbus::Result does when sd-bus refuses the reply (a signature the method does not have).
+    void returnResults(const std::string& value) const
+    {
+        if (refuse_results_)
+            throw sdbus::Error("org.freedesktop.DBus.Error.NoMessage", "Failed to send reply");
+        answers_->results.push_back(value);
+    }
     void returnError(const sdbus::Error& error) const
     {
         answers_->errors.push_back(error.getName() + ": " + error.getMessage());
@@ -32,6 +41,7 @@ public:
 
 private:
     std::shared_ptr<Answers> answers_;
+    bool refuse_results_;
 };
 
 using Guard = ReplyGuard<Recorder>;
@@ -80,6 +90,20 @@ TEST(ReplyGuard, AnExceptionInAStepAnswersFailedWithItsReason)
     ASSERT_EQ(answers->errors.size(), 1u);
     EXPECT_NE(answers->errors[0].find("org.example.Volumes.Error.Failed: Remove failed unexpectedly: cannot export "
                                       "volume 'data': File exists"),
+              std::string::npos)
+        << answers->errors[0];
+}
+
+TEST(ReplyGuard, AReplyThatCannotBeSentIsAnsweredFailed)
+{
+    auto answers = std::make_shared<Answers>();
+    {
+        Guard reply(Recorder(answers, true), remove_call);
+        guarded(reply, [&] { reply.reply("/org/example/Volumes/volumes/tank/data"); });
+    }
+    ASSERT_EQ(answers->errors.size(), 1u);
+    EXPECT_NE(answers->errors[0].find("Remove failed unexpectedly: org.freedesktop.DBus.Error.NoMessage: Failed to send "
+                                      "reply"),
               std::string::npos)
         << answers->errors[0];
 }
