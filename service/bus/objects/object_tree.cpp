@@ -8,11 +8,45 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "service/bus/object_paths.hpp"
+
 namespace volumes::bus {
 
 ObjectTree::ObjectTree(sdbus::IConnection& connection, BusLoop& loop, MethodCalls& calls)
     : connection_(connection), loop_(loop), calls_(calls)
 {
+}
+
+template <class Object>
+void ObjectTree::retire(std::string path, std::unique_ptr<Object> object)
+{
+    object->withdraw();
+    retiring_.emplace(std::move(path), std::shared_ptr<Object>(std::move(object)));
+    if (retiring_flush_posted_)
+        return;
+    retiring_flush_posted_ = true;
+    loop_.post([this] {
+        retiring_flush_posted_ = false;
+        retiring_.clear();
+    });
+}
+
+template <class Gone>
+void ObjectTree::retire_volumes(const std::string& pool, Gone gone)
+{
+    for (auto entry = volumes_.lower_bound({pool, {}}); entry != volumes_.end() && entry->first.first == pool;) {
+        if (gone(entry->first.second)) {
+            retire(volume_path(pool, entry->first.second), std::move(entry->second));
+            entry = volumes_.erase(entry);
+        } else {
+            ++entry;
+        }
+    }
+}
+
+void ObjectTree::free_path(const std::string& path)
+{
+    retiring_.erase(path);
 }
 
 void ObjectTree::apply(const PoolSnapshot& snapshot)
@@ -21,17 +55,15 @@ void ObjectTree::apply(const PoolSnapshot& snapshot)
     const auto& name = snapshot.pool.name;
     if (auto pool = pools_.find(name); pool != pools_.end())
         pool->second->update(snapshot.pool);
-    else
+    else {
+        free_path(pool_path(name));
         pools_.emplace(name, std::make_unique<PoolObject>(connection_, snapshot.pool, calls_));
+    }
 
-    // Gone volumes first: their paths are free for new objects at once (a Remove and a
-    // CreateVolume of the same name may come back in one bus task).
     std::set<std::string> present;
     for (const auto& volume : snapshot.volumes)
         present.insert(volume.name);
-    std::erase_if(volumes_, [&](const auto& entry) {
-        return entry.first.first == name && !present.contains(entry.first.second);
-    });
+    retire_volumes(name, [&](const std::string& volume) { return !present.contains(volume); });
 
     std::vector<std::string> failures;
     for (const auto& volume : snapshot.volumes) {
@@ -43,6 +75,7 @@ void ObjectTree::apply(const PoolSnapshot& snapshot)
         }
         if (found != volumes_.end())
             volumes_.erase(found);
+        free_path(volume_path(name, volume.name));
         // The object is made whole (exported, announced) before the tree holds it, so a
         // failure leaves no entry behind; the next apply tries again.
         try {
@@ -58,8 +91,11 @@ void ObjectTree::apply(const PoolSnapshot& snapshot)
 void ObjectTree::remove_pool(const std::string& pool)
 {
     assert(loop_.on_bus_thread());
-    std::erase_if(volumes_, [&](const auto& entry) { return entry.first.first == pool; });
-    pools_.erase(pool);
+    retire_volumes(pool, [](const std::string&) { return true; });
+    if (auto found = pools_.find(pool); found != pools_.end()) {
+        retire(pool_path(pool), std::move(found->second));
+        pools_.erase(found);
+    }
 }
 
 void ObjectTree::keep_only(const std::vector<std::string>& pools)

@@ -15,8 +15,14 @@
 #include "service/bus/state/service_state.hpp"
 
 // The exported pool and volume objects, kept equal to the last state read from the engine:
-// new objects are announced, gone ones withdrawn and unexported at once (their paths can be
-// taken again in the same task), changed properties signalled. Bus thread only (`loop`'s).
+// new objects are announced, gone ones withdrawn, changed properties signalled. Bus thread
+// only (`loop`'s).
+//
+// A gone object is withdrawn (InterfacesRemoved) at once but unexported only after the current
+// bus task: sd-bus checks a method reply against the signature in the vtable of the object the
+// call was made on (Remove, Merge), so that vtable must live until the reply is sent. A new
+// object that needs the path of a withdrawn one unexports it first: the path can be taken
+// again at once (a Remove and a CreateVolume of one name may come back in one task).
 namespace volumes::bus {
 
 class ObjectTree {
@@ -53,11 +59,24 @@ public:
                               const std::string& message);
 
 private:
+    // Withdraws the object and keeps it until the current bus task ends.
+    template <class Object>
+    void retire(std::string path, std::unique_ptr<Object> object);
+    // Retires the pool's volumes whose name `gone` holds for.
+    template <class Gone>
+    void retire_volumes(const std::string& pool, Gone gone);
+    // Unexports a withdrawn object that still holds `path`, so that a new one can take it.
+    void free_path(const std::string& path);
+
     sdbus::IConnection& connection_;
     BusLoop& loop_;
     MethodCalls& calls_;
     std::map<std::string, std::unique_ptr<PoolObject>> pools_;
     std::map<std::pair<std::string, std::string>, std::unique_ptr<VolumeObject>> volumes_;
+    // Withdrawn objects by path, until the task that posted their release runs (a task holds
+    // `this`: the tree must outlive the loop's run, as the daemon's does).
+    std::multimap<std::string, std::shared_ptr<void>> retiring_;
+    bool retiring_flush_posted_ = false;
 };
 
 }  // namespace volumes::bus
