@@ -128,6 +128,9 @@ int BusLoop::run()
 {
     while (!stop_requested_) {
         run_posted();
+        // A posted stop() ends the loop now, not after the next message or timer.
+        if (stop_requested_)
+            break;
         run_due_timers();
         while (connection_.processPendingRequest()) {
         }

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include <sdbus-c++/IConnection.h>
@@ -31,15 +32,19 @@ public:
     void after(std::chrono::milliseconds delay, Task task);
 
     // Runs until stop() or a SIGTERM/SIGINT; returns the signal number, or 0 after stop().
+    // Call it on the thread that constructed the loop.
     int run();
     // Any thread.
     void stop();
+    // Whether the caller runs on the bus thread: the one that constructed the loop and runs it.
+    bool on_bus_thread() const { return std::this_thread::get_id() == bus_thread_; }
 
 private:
     void run_posted();
     void run_due_timers();
     int poll_timeout_ms();
 
+    const std::thread::id bus_thread_ = std::this_thread::get_id();
     sdbus::IConnection& connection_;
     int wake_fd_ = -1;
     int signal_fd_ = -1;

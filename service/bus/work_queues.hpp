@@ -7,11 +7,15 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "service/bus/bus_loop.hpp"
 
 // Worker threads for what may block on the kernel or the disks. Work submitted under one key
 // (a pool's name) runs one item at a time in submission order; different keys run in parallel.
+// A key's worker thread lives while the key has work: it ends when its queue is empty, and the
+// next submission starts another. So the workers of destroyed pools end, and the daemon keeps
+// no thread for a pool that is idle.
 namespace volumes::bus {
 
 class WorkQueues {
@@ -30,12 +34,15 @@ private:
         std::deque<Task> work;
         std::thread thread;
     };
-    void serve(Queue& queue);
+    void serve(const std::string& key, Queue& queue);
+    // Joins the workers that have ended (outside the lock: they may still be leaving it).
+    static void join(std::vector<std::thread> ended);
 
     std::mutex lock_;
-    std::condition_variable changed_;
+    std::condition_variable idle_;  // a worker ended
     bool closing_ = false;
-    std::map<std::string, std::unique_ptr<Queue>> queues_;
+    std::map<std::string, std::unique_ptr<Queue>> queues_;  // the keys with a worker
+    std::vector<std::thread> ended_;  // workers that ended and are not joined yet
 };
 
 }  // namespace volumes::bus

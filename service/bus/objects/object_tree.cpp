@@ -1,7 +1,14 @@
 #include "service/bus/objects/object_tree.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <set>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "service/bus/object_paths.hpp"
 
 namespace volumes::bus {
 
@@ -11,56 +18,82 @@ ObjectTree::ObjectTree(sdbus::IConnection& connection, BusLoop& loop, MethodCall
 }
 
 template <class Object>
-void ObjectTree::retire(std::unique_ptr<Object> object)
+void ObjectTree::retire(std::string path, std::unique_ptr<Object> object)
 {
     object->withdraw();
-    loop_.post([object = std::move(object)]() mutable { object.reset(); });
+    retiring_.emplace(std::move(path), std::shared_ptr<Object>(std::move(object)));
+    if (retiring_flush_posted_)
+        return;
+    retiring_flush_posted_ = true;
+    loop_.post([this] {
+        retiring_flush_posted_ = false;
+        retiring_.clear();
+    });
+}
+
+template <class Gone>
+void ObjectTree::retire_volumes(const std::string& pool, Gone gone)
+{
+    for (auto entry = volumes_.lower_bound({pool, {}}); entry != volumes_.end() && entry->first.first == pool;) {
+        if (gone(entry->first.second)) {
+            retire(volume_path(pool, entry->first.second), std::move(entry->second));
+            entry = volumes_.erase(entry);
+        } else {
+            ++entry;
+        }
+    }
+}
+
+void ObjectTree::free_path(const std::string& path)
+{
+    retiring_.erase(path);
 }
 
 void ObjectTree::apply(const PoolSnapshot& snapshot)
 {
+    assert(loop_.on_bus_thread());
     const auto& name = snapshot.pool.name;
-    auto& pool = pools_[name];
-    if (pool)
-        pool->update(snapshot.pool);
-    else
-        pool = std::make_unique<PoolObject>(connection_, snapshot.pool, calls_);
+    if (auto pool = pools_.find(name); pool != pools_.end())
+        pool->second->update(snapshot.pool);
+    else {
+        free_path(pool_path(name));
+        pools_.emplace(name, std::make_unique<PoolObject>(connection_, snapshot.pool, calls_));
+    }
 
     std::set<std::string> present;
     for (const auto& volume : snapshot.volumes)
         present.insert(volume.name);
-    for (auto entry = volumes_.begin(); entry != volumes_.end();) {
-        if (entry->first.first == name && !present.contains(entry->first.second)) {
-            retire(std::move(entry->second));
-            entry = volumes_.erase(entry);
-        } else {
-            ++entry;
+    retire_volumes(name, [&](const std::string& volume) { return !present.contains(volume); });
+
+    std::vector<std::string> failures;
+    for (const auto& volume : snapshot.volumes) {
+        const std::pair key{name, volume.name};
+        auto found = volumes_.find(key);
+        if (found != volumes_.end() && found->second->exports_same_interfaces(volume)) {
+            found->second->update(volume);
+            continue;
+        }
+        if (found != volumes_.end())
+            volumes_.erase(found);
+        free_path(volume_path(name, volume.name));
+        // The object is made whole (exported, announced) before the tree holds it, so a
+        // failure leaves no entry behind; the next apply tries again.
+        try {
+            volumes_.emplace(key, std::make_unique<VolumeObject>(connection_, volume, calls_));
+        } catch (const sdbus::Error& e) {
+            failures.push_back(fmt::format("cannot export volume '{}': {} ({})", volume.name, e.getMessage(), e.getName()));
         }
     }
-
-    for (const auto& volume : snapshot.volumes) {
-        auto& object = volumes_[{name, volume.name}];
-        if (object && !object->exports_same_interfaces(volume))
-            object.reset();
-        if (object)
-            object->update(volume);
-        else
-            object = std::make_unique<VolumeObject>(connection_, volume, calls_);
-    }
+    if (!failures.empty())
+        throw std::runtime_error(fmt::format("{}", fmt::join(failures, "; ")));
 }
 
 void ObjectTree::remove_pool(const std::string& pool)
 {
-    for (auto entry = volumes_.begin(); entry != volumes_.end();) {
-        if (entry->first.first == pool) {
-            retire(std::move(entry->second));
-            entry = volumes_.erase(entry);
-        } else {
-            ++entry;
-        }
-    }
+    assert(loop_.on_bus_thread());
+    retire_volumes(pool, [](const std::string&) { return true; });
     if (auto found = pools_.find(pool); found != pools_.end()) {
-        retire(std::move(found->second));
+        retire(pool_path(pool), std::move(found->second));
         pools_.erase(found);
     }
 }

@@ -15,14 +15,23 @@
 #include "service/bus/state/service_state.hpp"
 
 // The exported pool and volume objects, kept equal to the last state read from the engine:
-// new objects are announced, gone ones withdrawn, changed properties signalled. Bus thread only.
+// new objects are announced, gone ones withdrawn, changed properties signalled. Bus thread
+// only (`loop`'s).
+//
+// A gone object is withdrawn (InterfacesRemoved) at once but unexported only after the current
+// bus task: sd-bus checks a method reply against the signature in the vtable of the object the
+// call was made on (Remove, Merge), so that vtable must live until the reply is sent. A new
+// object that needs the path of a withdrawn one unexports it first: the path can be taken
+// again at once (a Remove and a CreateVolume of one name may come back in one task).
 namespace volumes::bus {
 
 class ObjectTree {
 public:
     ObjectTree(sdbus::IConnection& connection, BusLoop& loop, MethodCalls& calls);
 
-    // The pool and its volumes become exactly `snapshot`.
+    // The pool and its volumes become exactly `snapshot`. A volume object that cannot be
+    // exported is left out (and tried again by the next apply); it throws std::runtime_error
+    // naming them after everything else is applied.
     void apply(const PoolSnapshot& snapshot);
     // Withdraws the pool and its volumes.
     void remove_pool(const std::string& pool);
@@ -50,16 +59,24 @@ public:
                               const std::string& message);
 
 private:
-    // Withdraws the object now and unexports it after the current bus task, so a reply to a
-    // call made on it (Remove, Merge) still finds its vtable.
+    // Withdraws the object and keeps it until the current bus task ends.
     template <class Object>
-    void retire(std::unique_ptr<Object> object);
+    void retire(std::string path, std::unique_ptr<Object> object);
+    // Retires the pool's volumes whose name `gone` holds for.
+    template <class Gone>
+    void retire_volumes(const std::string& pool, Gone gone);
+    // Unexports a withdrawn object that still holds `path`, so that a new one can take it.
+    void free_path(const std::string& path);
 
     sdbus::IConnection& connection_;
     BusLoop& loop_;
     MethodCalls& calls_;
     std::map<std::string, std::unique_ptr<PoolObject>> pools_;
     std::map<std::pair<std::string, std::string>, std::unique_ptr<VolumeObject>> volumes_;
+    // Withdrawn objects by path, until the task that posted their release runs (a task holds
+    // `this`: the tree must outlive the loop's run, as the daemon's does).
+    std::multimap<std::string, std::shared_ptr<void>> retiring_;
+    bool retiring_flush_posted_ = false;
 };
 
 }  // namespace volumes::bus

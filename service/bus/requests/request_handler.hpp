@@ -16,14 +16,18 @@
 #include "service/bus/objects/manager_object.hpp"
 #include "service/bus/objects/method_calls.hpp"
 #include "service/bus/objects/object_tree.hpp"
+#include "service/bus/requests/pipeline.hpp"
 #include "service/bus/work_queues.hpp"
 #include "service/engine/engine.hpp"
 
-// Every method call, end to end (architecture.md "A mutating call"): on the bus thread the
-// caller is authorized (asynchronously) and the arguments checked; the engine call runs on the
-// pool's worker; its result and the pool's new state come back to the bus thread, where the
-// objects are updated before the reply goes out.
+// The daemon's methods, each declared once for the pipeline (pipeline.hpp), in a file per
+// interface (pool_methods.cpp, volume_methods.cpp, raid1_methods.cpp, snapshot_methods.cpp,
+// thin_methods.cpp, job_methods.cpp); here the start-up export, the periodic refresh of what
+// the kernel changes on its own, and the jobs that follow it.
 namespace volumes::bus {
+
+// An active raid1 whose kernel status says it is still syncing: a "raid1-sync" job follows it.
+bool needs_sync_job(const VolumeState& volume);
 
 class RequestHandler final : public MethodCalls {
 public:
@@ -65,25 +69,6 @@ public:
     void cancel_job(CallContext call, std::uint64_t job, sdbus::Result<> result) override;
 
 private:
-    struct Target {
-        std::string pool;
-        std::string volume;
-        std::string operation;  // the method's name, for polkit details and the log
-        std::map<std::string, std::string> details{};  // more polkit details
-    };
-    using Allowed = std::function<void(uid_t uid)>;
-
-    // Runs `then` on the bus thread once the caller may do `action`; otherwise answers
-    // NotAuthorized (or InvalidArgument for a malformed auth option) through `fail`.
-    void authorize(const CallContext& call, const char* action, const Target& target,
-                   std::function<void(const sdbus::Error&)> fail, Allowed then);
-
-    // Runs `work` on the pool's worker (`queue`), then, on the bus thread, updates the pool's
-    // objects from a fresh read and calls `done` with the work's result.
-    template <class T>
-    void mutate(const std::string& queue, const Target& target, std::function<engine::Result<T>()> work,
-                std::function<void(const engine::Result<T>&)> done);
-
     // A job following the raid1 volume's sync until it ends; returns its object path.
     std::string start_sync_job(const std::string& pool, const std::string& volume, const char* operation, uid_t uid);
     // A job following the snapshot's merge; when the kernel is done the snapshot is removed and
@@ -103,7 +88,7 @@ private:
     engine::Engine& engine_;
     BusLoop& loop_;
     WorkQueues& queues_;
-    Authority& authority_;
+    Pipeline pipeline_;
     ManagerObject* manager_ = nullptr;
     ObjectTree* tree_ = nullptr;
     JobRegistry* jobs_ = nullptr;

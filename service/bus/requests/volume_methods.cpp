@@ -1,0 +1,47 @@
+// The Volume interface's methods, declared for the pipeline.
+#include "service/bus/requests/method_parts.hpp"
+#include "service/bus/requests/request_handler.hpp"
+
+namespace volumes::bus {
+
+void RequestHandler::create_snapshot(CallContext call, VolumeRef volume, std::string name, std::uint64_t cow_size,
+                                     sdbus::Result<sdbus::ObjectPath> result)
+{
+    pipeline_.run(call, std::move(result), Method<engine::SnapshotRequest, engine::VolumeSummary, Path>{
+        .action = action::manage,
+        .target = {volume.pool, volume.volume, "CreateSnapshot"},
+        .parse = [name, cow_size, options = call.options] { return parse_create_snapshot(name, cow_size, options); },
+        .run = [volume](engine::Engine& engine, const engine::SnapshotRequest& request) {
+            return engine.create_snapshot(volume.pool, volume.volume, request);
+        },
+        .answer = answer_volume,
+    });
+}
+
+void RequestHandler::remove_volume(CallContext call, VolumeRef volume, sdbus::Result<> result)
+{
+    pipeline_.run(call, std::move(result),
+                  plain_volume_method(action::manage, "Remove", volume, call.options, &engine::Engine::remove_volume));
+}
+
+void RequestHandler::activate(CallContext call, VolumeRef volume, sdbus::Result<> result)
+{
+    auto method = plain_volume_method(action::manage, "Activate", volume, call.options, &engine::Engine::activate);
+    // An array that resyncs after activation gets a job; so does a snapshot merge that starts.
+    method.answer = [this, volume](Reply<>& reply, const Done&, uid_t uid) {
+        const auto* state = tree_->volume(volume.pool, volume.volume);
+        if (state && needs_sync_job(*state))
+            start_sync_job(volume.pool, volume.volume, "raid1-sync", uid);
+        follow_merges(volume.pool, uid);
+        reply.reply();
+    };
+    pipeline_.run(call, std::move(result), std::move(method));
+}
+
+void RequestHandler::deactivate(CallContext call, VolumeRef volume, sdbus::Result<> result)
+{
+    pipeline_.run(call, std::move(result),
+                  plain_volume_method(action::manage, "Deactivate", volume, call.options, &engine::Engine::deactivate));
+}
+
+}  // namespace volumes::bus
