@@ -65,6 +65,7 @@ int main(int argc, char** argv)
     add_volume_commands(app, commands);
     add_raid1_and_snapshot_commands(app, commands);
     add_thin_commands(app, commands);
+    add_lifetime_commands(app, commands);
 
     try {
         app.parse(argc, argv);

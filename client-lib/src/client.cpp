@@ -180,6 +180,11 @@ void Client::destroy_pool(const std::string& pool, const Options& options)
     translated([&] { PoolCalls(impl_->bus(), pool).Destroy(to_dbus(options)); });
 }
 
+void Client::add_member(const std::string& pool, const std::string& device, const Options& options)
+{
+    translated([&] { PoolCalls(impl_->bus(), pool).AddMember(device, to_dbus(options)); });
+}
+
 std::string Client::create_snapshot(const std::string& volume, const std::string& name, std::uint64_t cow_size,
                                     const Options& options)
 {
@@ -199,6 +204,18 @@ void Client::activate(const std::string& volume, const Options& options)
 void Client::deactivate(const std::string& volume, const Options& options)
 {
     translated([&] { VolumeCalls(impl_->bus(), volume).Deactivate(to_dbus(options)); });
+}
+
+Resized Client::resize(const std::string& volume, std::uint64_t size, const Options& options)
+{
+    const auto [made, filesystem] =
+        translated([&] { return VolumeCalls(impl_->bus(), volume).Resize(size, to_dbus(options)); });
+    return {made, filesystem};
+}
+
+std::string Client::rename(const std::string& volume, const std::string& new_name, const Options& options)
+{
+    return translated([&] { return VolumeCalls(impl_->bus(), volume).Rename(new_name, to_dbus(options)); });
 }
 
 std::string Client::split_track(const std::string& raid1, const Options& options)
@@ -239,6 +256,12 @@ MetadataSnap Client::reserve_metadata_snap(const std::string& thin_pool, const O
 void Client::release_metadata_snap(const std::string& thin_pool, const Options& options)
 {
     translated([&] { ThinPoolCalls(impl_->bus(), thin_pool).ReleaseMetadataSnap(to_dbus(options)); });
+}
+
+void Client::resize_thin_pool(const std::string& thin_pool, std::uint64_t data_size, std::uint64_t metadata_size,
+                              const Options& options)
+{
+    translated([&] { ThinPoolCalls(impl_->bus(), thin_pool).Resize(data_size, metadata_size, to_dbus(options)); });
 }
 
 void Client::cancel_job(const std::string& job, const Options& options)

@@ -126,6 +126,7 @@ TEST_F(BusAuthorization, PolkitRuleGrantingManageLetsExactlyManageThrough)
     auto baseline = take_snapshot(*bus, loop_paths());
     const std::vector<std::pair<std::string, std::string>> other_actions{{manager_interface, "CreatePool"},
                                                                          {pool_interface, "Destroy"},
+                                                                         {pool_interface, "AddMember"},
                                                                          {raid1_interface, "SplitTrack"},
                                                                          {raid1_interface, "Split"},
                                                                          {tracked_image_interface, "Merge"},

@@ -80,6 +80,12 @@ std::optional<Call> AuthorizationWorld::valid_call(const std::string& interface,
         return on(pool, CallArguments().s("thin2").t(16 * mib).t(4 * mib));
     if (key == "Pool.Destroy")
         return on(spare_pool, CallArguments());
+    if (key == "Pool.AddMember")
+        return on(spare_pool, CallArguments().s(free_device));
+    if (key == "Volume.Resize")
+        return on(linear, CallArguments().t(8 * mib));
+    if (key == "Volume.Rename")
+        return on(linear, CallArguments().s("renamed"));
     if (key == "Volume.CreateSnapshot")
         return on(linear, CallArguments().s("snap2").t(4 * mib));
     if (key == "Volume.Remove" || key == "Volume.Deactivate")
@@ -98,11 +104,16 @@ std::optional<Call> AuthorizationWorld::valid_call(const std::string& interface,
         const auto snapshot = extra(snapshot_interface);
         return snapshot ? std::optional(on(*snapshot, CallArguments())) : std::nullopt;
     }
-    if (key == "ThinPool.CreateThin" || key == "ThinPool.ReserveMetadataSnap" || key == "ThinPool.ReleaseMetadataSnap") {
+    if (key == "ThinPool.CreateThin" || key == "ThinPool.ReserveMetadataSnap" || key == "ThinPool.ReleaseMetadataSnap" ||
+        key == "ThinPool.Resize") {
         const auto thin_pool = extra(thin_pool_interface);
         if (!thin_pool)
             return std::nullopt;
-        return on(*thin_pool, key == "ThinPool.CreateThin" ? CallArguments().s("thin1").t(4 * mib) : CallArguments());
+        if (key == "ThinPool.CreateThin")
+            return on(*thin_pool, CallArguments().s("thin1").t(4 * mib));
+        if (key == "ThinPool.Resize")
+            return on(*thin_pool, CallArguments().t(32 * mib).t(0));
+        return on(*thin_pool, CallArguments());
     }
     throw std::runtime_error(fmt::format("the test knows no valid arguments for {}.{}: the contract grew, extend "
                                          "AuthorizationWorld::valid_call",

@@ -1,12 +1,12 @@
 // A pool grows by a device: AddMember's admission (the same as CreatePool's), the new member's
 // extents free at once and used by a raid1 that needed it, a fresh start-up that assembles
 // the pool with it; and refusals that change nothing, on the device or in the pool.
-#include <cstdlib>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "engine_start.hpp"
+#include "mounted_filesystem.hpp"
 #include "pool_cleanup.hpp"
 #include "snapshot_support.hpp"
 #include "tests/kernel/support/block_io.hpp"
@@ -20,12 +20,6 @@ using test::start_engine;
 
 constexpr std::uint64_t mib = 1024 * 1024;
 
-void mkfs_ext4(const std::string& path)
-{
-    if (std::system(("mkfs.ext4 -q -F " + path + " >/dev/null 2>&1").c_str()) != 0)
-        throw std::runtime_error("mkfs.ext4 " + path + " failed");
-}
-
 TEST(AddMember, ANewMemberIsFreeAtOnceAndAssemblesAfterARestart)
 {
     LoopDevice a(64 * mib), b(64 * mib), c(64 * mib);
@@ -38,7 +32,7 @@ TEST(AddMember, ANewMemberIsFreeAtOnceAndAssemblesAfterARestart)
     EXPECT_EQ(no_mirror.error().code, ErrorCode::NoSpace) << no_mirror.error().message;
 
     // Refused: a device with a filesystem (without force), nothing written to it or the pool.
-    mkfs_ext4(b.path());
+    test::make_ext4(b.path());
     const auto b_before = test::digest(b.path(), 0, 64 * mib);
     const auto a_before = test::digest(a.path(), 0, 64 * mib);
     auto refused = engine->add_member("grow", b.path());

@@ -8,12 +8,20 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
 
 namespace volumes::test {
+
+// mkfs.ext4 on `device`, quietly; throws when it fails.
+inline void make_ext4(const std::string& device)
+{
+    if (std::system(("modprobe ext4 && mkfs.ext4 -q -F " + device + " >/dev/null 2>&1").c_str()) != 0)
+        throw std::runtime_error("mkfs.ext4 " + device + " failed");
+}
 
 class MountedFilesystem {
 public:

@@ -2,7 +2,6 @@
 // mounted filesystem stays mounted, /dev/volumes follows; refusals change nothing; and a
 // rename killed at each fault point is finished or undone by the next start-up.
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -33,12 +32,6 @@ using test::start_engine;
 
 constexpr std::uint64_t mib = 1024 * 1024;
 
-void run(const std::string& command)
-{
-    if (std::system(command.c_str()) != 0)
-        throw std::runtime_error(command + " failed");
-}
-
 std::map<std::string, kmod::Table> tables_of(const Engine& engine, const std::string& pool)
 {
     return test::live_tables(model::dm_uuid_prefix(engine.model(pool)->uuid));
@@ -56,12 +49,11 @@ TEST(Rename, AMountedVolumeAndARaid1AreRenamedInPlace)
 {
     LoopDevice a(64 * mib), b(64 * mib);
     test::PoolDevicesRemovedOnExit cleanup;
-    run("modprobe ext4");
     auto engine = start_engine();
     ASSERT_TRUE(engine->create_pool("ren", {a.path(), b.path()}));
     auto data = engine->create_linear_volume("ren", {"data", 16 * mib});
     ASSERT_TRUE(data) << data.error().message;
-    run("mkfs.ext4 -q -F " + data->device_path + " >/dev/null 2>&1");
+    test::make_ext4(data->device_path);
     std::optional<test::MountedFilesystem> mounted(std::in_place, data->device_path, "ext4");
     const auto dir = mounted->dir();
     std::ofstream(dir / "kept") << "written before the rename";

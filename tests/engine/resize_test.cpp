@@ -2,7 +2,6 @@
 // it, a thin volume's virtual size, a thin pool's data and metadata, a CoW snapshot's COW; and
 // the shrinks that are refused, which change nothing.
 
-#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <string>
@@ -27,12 +26,6 @@ using test::start_engine;
 
 constexpr std::uint64_t mib = 1024 * 1024;
 
-void mkfs_ext4(const std::string& device)
-{
-    if (std::system(("mkfs.ext4 -q -F " + device + " >/dev/null 2>&1").c_str()) != 0)
-        throw std::runtime_error("mkfs.ext4 " + device + " failed");
-}
-
 struct Snapshot {
     model::Pool pool;
     std::map<std::string, kmod::Table> tables;
@@ -51,12 +44,11 @@ TEST(Resize, ALinearVolumeGrowsWithItsMountedExt4AndRefusedShrinksChangeNothing)
 {
     LoopDevice a(64 * mib), b(64 * mib);
     test::PoolDevicesRemovedOnExit cleanup;
-    ::system("modprobe ext4");
     auto engine = start_engine();
     ASSERT_TRUE(engine->create_pool("grow", {a.path(), b.path()}));
     auto volume = engine->create_linear_volume("grow", {"data", 16 * mib});
     ASSERT_TRUE(volume) << volume.error().message;
-    mkfs_ext4(volume->device_path);
+    test::make_ext4(volume->device_path);
     test::MountedFilesystem mounted(volume->device_path, "ext4");
     const auto before = mounted.size();
     {

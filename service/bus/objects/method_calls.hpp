@@ -36,12 +36,17 @@ public:
     virtual void create_thin_pool(CallContext call, std::string pool, std::string name, std::uint64_t data_size,
                                   std::uint64_t metadata_size, sdbus::Result<sdbus::ObjectPath> result) = 0;
     virtual void destroy_pool(CallContext call, std::string pool, sdbus::Result<> result) = 0;
+    virtual void add_member(CallContext call, std::string pool, std::string device, sdbus::Result<> result) = 0;
 
     virtual void create_snapshot(CallContext call, VolumeRef volume, std::string name, std::uint64_t cow_size,
                                  sdbus::Result<sdbus::ObjectPath> result) = 0;
     virtual void remove_volume(CallContext call, VolumeRef volume, sdbus::Result<> result) = 0;
     virtual void activate(CallContext call, VolumeRef volume, sdbus::Result<> result) = 0;
     virtual void deactivate(CallContext call, VolumeRef volume, sdbus::Result<> result) = 0;
+    virtual void resize_volume(CallContext call, VolumeRef volume, std::uint64_t size,
+                               sdbus::Result<std::uint64_t, std::string> result) = 0;
+    virtual void rename_volume(CallContext call, VolumeRef volume, std::string new_name,
+                               sdbus::Result<sdbus::ObjectPath> result) = 0;
 
     virtual void split_track(CallContext call, VolumeRef array, sdbus::Result<sdbus::ObjectPath> result) = 0;
     virtual void split(CallContext call, VolumeRef array, std::string new_name,
@@ -55,6 +60,8 @@ public:
     virtual void reserve_metadata_snap(CallContext call, VolumeRef thin_pool,
                                        sdbus::Result<std::uint64_t, std::string, std::uint64_t> result) = 0;
     virtual void release_metadata_snap(CallContext call, VolumeRef thin_pool, sdbus::Result<> result) = 0;
+    virtual void resize_thin_pool(CallContext call, VolumeRef thin_pool, std::uint64_t data_size,
+                                  std::uint64_t metadata_size, sdbus::Result<> result) = 0;
 
     virtual void cancel_job(CallContext call, std::uint64_t job, sdbus::Result<> result) = 0;
 };

@@ -58,6 +58,17 @@ private:
     {
         calls_.deactivate(current_call(object_, std::move(options)), ref(state_), std::move(result));
     }
+    void Resize(sdbus::Result<uint64_t, std::string>&& result, uint64_t size,
+                std::map<std::string, sdbus::Variant> options) override
+    {
+        calls_.resize_volume(current_call(object_, std::move(options)), ref(state_), size, std::move(result));
+    }
+    void Rename(sdbus::Result<sdbus::ObjectPath>&& result, std::string new_name,
+                std::map<std::string, sdbus::Variant> options) override
+    {
+        calls_.rename_volume(current_call(object_, std::move(options)), ref(state_), std::move(new_name),
+                             std::move(result));
+    }
 
     std::string Name() override { return state_.name; }
     sdbus::ObjectPath Pool() override { return sdbus::ObjectPath(pool_path(state_.pool)); }
@@ -182,6 +193,12 @@ private:
     void ReleaseMetadataSnap(sdbus::Result<>&& result, std::map<std::string, sdbus::Variant> options) override
     {
         calls_.release_metadata_snap(current_call(object_, std::move(options)), ref(state_), std::move(result));
+    }
+    void Resize(sdbus::Result<>&& result, uint64_t data_size, uint64_t metadata_size,
+                std::map<std::string, sdbus::Variant> options) override
+    {
+        calls_.resize_thin_pool(current_call(object_, std::move(options)), ref(state_), data_size, metadata_size,
+                                std::move(result));
     }
 
     uint64_t TransactionId() override { return state_.thin_pool->transaction_id; }

@@ -69,13 +69,29 @@ void RequestHandler::import_pool(CallContext call, std::string pool, sdbus::Resu
 
 void RequestHandler::destroy_pool(CallContext call, std::string pool, sdbus::Result<> result)
 {
-    auto force = parse_destroy_pool(call.options);
+    auto force = parse_force(call.options);
     pipeline_.run(call, std::move(result), Method<bool, Done>{
         .action = action::manage_pools,
         .target = {pool, {}, "Destroy", pool_disk_details(tree_->member_paths(pool), force && *force)},
         .parse = [force] { return force; },
         .run = [pool](engine::Engine& engine, const bool& wipe) { return done(engine.destroy_pool(pool, wipe)); },
         .answer = answer_nothing,
+    });
+}
+
+void RequestHandler::add_member(CallContext call, std::string pool, std::string device, sdbus::Result<> result)
+{
+    auto request = parse_add_member(std::move(device), call.options);
+    const auto details = request ? pool_disk_details({request->device}, request->force)
+                                 : std::map<std::string, std::string>{};
+    pipeline_.run(call, std::move(result), Method<AddMemberRequest, engine::PoolSummary>{
+        .action = action::manage_pools,
+        .target = {pool, {}, "AddMember", details},
+        .parse = [request] { return request; },
+        .run = [pool](engine::Engine& engine, const AddMemberRequest& added) {
+            return engine.add_member(pool, added.device, added.force);
+        },
+        .answer = [](Reply<>& reply, const engine::PoolSummary&, uid_t) { reply.reply(); },
     });
 }
 

@@ -51,11 +51,16 @@ public:
     void create_thin_pool(CallContext call, std::string pool, std::string name, std::uint64_t data_size,
                           std::uint64_t metadata_size, sdbus::Result<sdbus::ObjectPath> result) override;
     void destroy_pool(CallContext call, std::string pool, sdbus::Result<> result) override;
+    void add_member(CallContext call, std::string pool, std::string device, sdbus::Result<> result) override;
     void create_snapshot(CallContext call, VolumeRef volume, std::string name, std::uint64_t cow_size,
                          sdbus::Result<sdbus::ObjectPath> result) override;
     void remove_volume(CallContext call, VolumeRef volume, sdbus::Result<> result) override;
     void activate(CallContext call, VolumeRef volume, sdbus::Result<> result) override;
     void deactivate(CallContext call, VolumeRef volume, sdbus::Result<> result) override;
+    void resize_volume(CallContext call, VolumeRef volume, std::uint64_t size,
+                       sdbus::Result<std::uint64_t, std::string> result) override;
+    void rename_volume(CallContext call, VolumeRef volume, std::string new_name,
+                       sdbus::Result<sdbus::ObjectPath> result) override;
     void split_track(CallContext call, VolumeRef array, sdbus::Result<sdbus::ObjectPath> result) override;
     void split(CallContext call, VolumeRef array, std::string new_name,
                sdbus::Result<sdbus::ObjectPath> result) override;
@@ -66,6 +71,8 @@ public:
     void reserve_metadata_snap(CallContext call, VolumeRef thin_pool,
                                sdbus::Result<std::uint64_t, std::string, std::uint64_t> result) override;
     void release_metadata_snap(CallContext call, VolumeRef thin_pool, sdbus::Result<> result) override;
+    void resize_thin_pool(CallContext call, VolumeRef thin_pool, std::uint64_t data_size, std::uint64_t metadata_size,
+                          sdbus::Result<> result) override;
     void cancel_job(CallContext call, std::uint64_t job, sdbus::Result<> result) override;
 
 private:

@@ -1,6 +1,7 @@
 #include "service/bus/requests/request_parsing.hpp"
 
 #include <algorithm>
+#include <climits>
 
 #include <fmt/format.h>
 
@@ -48,13 +49,50 @@ engine::Result<CreatePoolRequest> parse_create_pool(std::string name, std::vecto
     return request;
 }
 
-engine::Result<bool> parse_destroy_pool(const Options& options)
+engine::Result<bool> parse_force(const Options& options)
 {
     OptionReader reader(options);
     const bool force = reader.boolean("force").value_or(false);
     if (auto finished = reader.finish(); !finished)
         return std::unexpected(finished.error());
     return force;
+}
+
+engine::Result<engine::ResizeRequest> parse_resize(std::uint64_t size, const Options& options)
+{
+    OptionReader reader(options);
+    engine::ResizeRequest request;
+    request.size = size;
+    request.allow_shrink = reader.boolean("allow_shrink").value_or(false);
+    request.resize_filesystem = reader.boolean("resize_filesystem").value_or(false);
+    if (auto finished = reader.finish(); !finished)
+        return std::unexpected(finished.error());
+    if (auto checked = check_size("a volume's new size", size); !checked)
+        return std::unexpected(checked.error());
+    return request;
+}
+
+engine::Result<void> parse_resize_thin_pool(std::uint64_t data_size, std::uint64_t metadata_size,
+                                            const Options& options)
+{
+    if (auto finished = parse_no_options(options); !finished)
+        return std::unexpected(finished.error());
+    if (data_size == 0 && metadata_size == 0)
+        return fail(ErrorCode::InvalidArgument, "a thin pool resize needs a data or a metadata size (0 keeps that part)");
+    if (data_size > kMaxSize || metadata_size > kMaxSize)
+        return fail(ErrorCode::InvalidArgument, fmt::format("sizes above {} bytes are refused", kMaxSize));
+    return {};
+}
+
+engine::Result<AddMemberRequest> parse_add_member(std::string device, const Options& options)
+{
+    auto force = parse_force(options);
+    if (!force)
+        return std::unexpected(force.error());
+    if (device.empty() || device.size() >= PATH_MAX)
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("a device path of {} bytes: paths are 1 to {} bytes", device.size(), PATH_MAX - 1));
+    return AddMemberRequest{std::move(device), *force};
 }
 
 engine::Result<ImportPoolRequest> parse_import_pool(std::string pool, const Options& options)

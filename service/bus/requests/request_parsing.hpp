@@ -8,6 +8,7 @@
 #include "service/bus/call_options.hpp"
 #include "service/engine/engine_error.hpp"
 #include "service/engine/pool_creation.hpp"
+#include "service/engine/resize_changes.hpp"
 #include "service/engine/snapshot_changes.hpp"
 #include "service/engine/thin_changes.hpp"
 #include "service/engine/volume_changes.hpp"
@@ -49,8 +50,22 @@ engine::Result<engine::SnapshotRequest> parse_create_snapshot(std::string name, 
 engine::Result<engine::ThinPoolRequest> parse_create_thin_pool(std::string name, std::uint64_t data_size,
                                                                std::uint64_t metadata_size, const Options& options);
 
-// Pool.Destroy: the option "force" (b).
-engine::Result<bool> parse_destroy_pool(const Options& options);
+// Pool.Destroy and Pool.AddMember: the option "force" (b).
+engine::Result<bool> parse_force(const Options& options);
+
+// Volume.Resize: the options "allow_shrink" (b) and "resize_filesystem" (b).
+engine::Result<engine::ResizeRequest> parse_resize(std::uint64_t size, const Options& options);
+
+// ThinPool.Resize: sizes of 0 keep that part; neither may pass kMaxSize, and one must be given.
+engine::Result<void> parse_resize_thin_pool(std::uint64_t data_size, std::uint64_t metadata_size,
+                                            const Options& options);
+
+// Pool.AddMember: the device path is bounded (PATH_MAX) before it goes anywhere.
+struct AddMemberRequest {
+    std::string device;
+    bool force = false;
+};
+engine::Result<AddMemberRequest> parse_add_member(std::string device, const Options& options);
 
 // Methods whose only option is "auth.no_user_interaction".
 engine::Result<void> parse_no_options(const Options& options);

@@ -46,4 +46,20 @@ void RequestHandler::release_metadata_snap(CallContext call, VolumeRef thin_pool
                                       &engine::Engine::release_metadata_snap));
 }
 
+void RequestHandler::resize_thin_pool(CallContext call, VolumeRef thin_pool, std::uint64_t data_size,
+                                      std::uint64_t metadata_size, sdbus::Result<> result)
+{
+    pipeline_.run(call, std::move(result), Method<Done, engine::VolumeSummary>{
+        .action = action::manage,
+        .target = {thin_pool.pool, thin_pool.volume, "Resize"},
+        .parse = [data_size, metadata_size, options = call.options] {
+            return done(parse_resize_thin_pool(data_size, metadata_size, options));
+        },
+        .run = [thin_pool, data_size, metadata_size](engine::Engine& engine, const Done&) {
+            return engine.resize_thin_pool(thin_pool.pool, thin_pool.volume, data_size, metadata_size);
+        },
+        .answer = [](Reply<>& reply, const engine::VolumeSummary&, uid_t) { reply.reply(); },
+    });
+}
+
 }  // namespace volumes::bus

@@ -38,6 +38,36 @@ void RequestHandler::activate(CallContext call, VolumeRef volume, sdbus::Result<
     pipeline_.run(call, std::move(result), std::move(method));
 }
 
+void RequestHandler::resize_volume(CallContext call, VolumeRef volume, std::uint64_t size,
+                                   sdbus::Result<std::uint64_t, std::string> result)
+{
+    pipeline_.run(call, std::move(result), Method<engine::ResizeRequest, engine::Engine::Resized, std::uint64_t, std::string>{
+        .action = action::manage,
+        .target = {volume.pool, volume.volume, "Resize"},
+        .parse = [size, options = call.options] { return parse_resize(size, options); },
+        .run = [volume](engine::Engine& engine, const engine::ResizeRequest& request) {
+            return engine.resize_volume(volume.pool, volume.volume, request);
+        },
+        .answer = [](Reply<std::uint64_t, std::string>& reply, const engine::Engine::Resized& resized, uid_t) {
+            reply.reply(resized.volume.size, resized.filesystem);
+        },
+    });
+}
+
+void RequestHandler::rename_volume(CallContext call, VolumeRef volume, std::string new_name,
+                                   sdbus::Result<sdbus::ObjectPath> result)
+{
+    pipeline_.run(call, std::move(result), Method<Done, engine::VolumeSummary, Path>{
+        .action = action::manage,
+        .target = {volume.pool, volume.volume, "Rename"},
+        .parse = no_options(call.options),
+        .run = [volume, new_name](engine::Engine& engine, const Done&) {
+            return engine.rename_volume(volume.pool, volume.volume, new_name);
+        },
+        .answer = answer_volume,
+    });
+}
+
 void RequestHandler::deactivate(CallContext call, VolumeRef volume, sdbus::Result<> result)
 {
     pipeline_.run(call, std::move(result),

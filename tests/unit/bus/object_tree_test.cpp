@@ -40,6 +40,7 @@ public:
     {
     }
     void destroy_pool(CallContext, std::string, sdbus::Result<>) override {}
+    void add_member(CallContext, std::string, std::string, sdbus::Result<>) override {}
     void create_snapshot(CallContext, VolumeRef, std::string, std::uint64_t,
                          sdbus::Result<sdbus::ObjectPath> result) override
     {
@@ -48,6 +49,8 @@ public:
     void remove_volume(CallContext, VolumeRef, sdbus::Result<>) override {}
     void activate(CallContext, VolumeRef, sdbus::Result<>) override {}
     void deactivate(CallContext, VolumeRef, sdbus::Result<>) override {}
+    void resize_volume(CallContext, VolumeRef, std::uint64_t, sdbus::Result<std::uint64_t, std::string>) override {}
+    void rename_volume(CallContext, VolumeRef, std::string, sdbus::Result<sdbus::ObjectPath>) override {}
     void split_track(CallContext, VolumeRef, sdbus::Result<sdbus::ObjectPath>) override {}
     void split(CallContext, VolumeRef, std::string, sdbus::Result<sdbus::ObjectPath>) override {}
     void merge_tracked_image(CallContext, VolumeRef, sdbus::Result<sdbus::ObjectPath>) override {}
@@ -58,6 +61,7 @@ public:
     {
     }
     void release_metadata_snap(CallContext, VolumeRef, sdbus::Result<>) override {}
+    void resize_thin_pool(CallContext, VolumeRef, std::uint64_t, std::uint64_t, sdbus::Result<>) override {}
     void cancel_job(CallContext, std::uint64_t, sdbus::Result<>) override {}
 };
 

@@ -30,6 +30,12 @@ struct MetadataSnap {
     std::uint64_t transaction_id = 0;
 };
 
+// Volume.Resize's answer.
+struct Resized {
+    std::uint64_t size = 0;  // bytes, as made
+    std::string filesystem;  // what happened to a filesystem on it, when asked to grow it
+};
+
 // One connection to volumesd. Every method is a blocking D-Bus call on the calling
 // thread; a Client is not meant to be shared between threads without a lock. Errors are
 // thrown (see errors.hpp). Method arguments and options are those of the interface XML
@@ -77,12 +83,16 @@ public:
     std::string create_thin_pool(const std::string& pool, const std::string& name, std::uint64_t data_size,
                                  std::uint64_t metadata_size, const Options& options = {});
     void destroy_pool(const std::string& pool, const Options& options = {});
+    void add_member(const std::string& pool, const std::string& device, const Options& options = {});
     // org.example.Volumes.Volume, on the volume's object path
     std::string create_snapshot(const std::string& volume, const std::string& name, std::uint64_t cow_size,
                                 const Options& options = {});
     void remove_volume(const std::string& volume, const Options& options = {});
     void activate(const std::string& volume, const Options& options = {});
     void deactivate(const std::string& volume, const Options& options = {});
+    Resized resize(const std::string& volume, std::uint64_t size, const Options& options = {});
+    // Returns the volume's new object path.
+    std::string rename(const std::string& volume, const std::string& new_name, const Options& options = {});
     // org.example.Volumes.Raid1
     std::string split_track(const std::string& raid1, const Options& options = {});
     std::string split(const std::string& raid1, const std::string& new_name, const Options& options = {});
@@ -95,6 +105,9 @@ public:
                             const Options& options = {});
     MetadataSnap reserve_metadata_snap(const std::string& thin_pool, const Options& options = {});
     void release_metadata_snap(const std::string& thin_pool, const Options& options = {});
+    // 0 keeps that part as it is.
+    void resize_thin_pool(const std::string& thin_pool, std::uint64_t data_size, std::uint64_t metadata_size,
+                          const Options& options = {});
     // org.example.Volumes.Job
     void cancel_job(const std::string& job, const Options& options = {});
 
