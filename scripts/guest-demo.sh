@@ -26,12 +26,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 if ! $on_host; then
   # shellcheck source=SCRIPTDIR/../tests/vm/guest-environment.sh
   source "$here/../tests/vm/guest-environment.sh"
-  prepare_guest_environment "$build" "$0"
-  install_status=$(<"$GUEST_SERVICES_DIR/install-status")
-  if [[ $install_status != installed ]]; then
-    echo "=== guest: FAILED: volumesd is not installed in the guest: $install_status"
-    exit 1
-  fi
+  prepare_installed_guest "$build" "$0"
 fi
 
 service=org.example.Volumes

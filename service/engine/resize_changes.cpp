@@ -1,6 +1,7 @@
 #include "service/engine/resize_changes.hpp"
 
 #include <algorithm>
+#include <string>
 #include <variant>
 
 #include <fmt/core.h>
@@ -54,6 +55,18 @@ Result<ExtentMap> resized_map(const model::Pool& pool, const ExtentMap& map, std
     if (extents > current)
         return grown(pool, map, extents - current);
     return truncated(map, extents);
+}
+
+// `map` grown to `extents` from the pool's free extents; NotSupported when that is smaller,
+// since `what` (a COW, a thin pool's data or metadata) cannot shrink in the kernel.
+Result<ExtentMap> grown_only(const model::Pool& pool, const ExtentMap& map, std::uint64_t extents,
+                             const std::string& what)
+{
+    const auto current = model::extent_count(map);
+    if (extents < current)
+        return fail(ErrorCode::NotSupported, fmt::format("{} cannot shrink ({} to {} bytes)", what,
+                                                         current * pool.extent_size, extents * pool.extent_size));
+    return resized_map(pool, map, extents);
 }
 
 Result<void> check_shrink(const model::Volume& volume, std::uint64_t current, std::uint64_t next, bool allowed)
@@ -117,29 +130,20 @@ Result<model::Pool> resize_volume(const model::Pool& pool, const model::Uuid& uu
         return with_layout(pool, uuid, layout);
     }
     if (const auto* snapshot = std::get_if<model::SnapshotLayout>(&v.layout)) {
-        const auto current = model::extent_count(snapshot->cow);
-        if (extents < current)
-            return fail(ErrorCode::NotSupported,
-                        fmt::format("the COW of snapshot '{}' cannot shrink ({} to {} bytes)", v.name,
-                                    current * pool.extent_size, size));
+        auto cow = grown_only(pool, snapshot->cow, extents, fmt::format("the COW of snapshot '{}'", v.name));
+        if (!cow)
+            return std::unexpected(cow.error());
         if (snapshot->merge != model::SnapshotMergeState::None)
             return fail(ErrorCode::Busy, fmt::format("snapshot '{}' is being merged into its origin", v.name));
         auto layout = *snapshot;
-        auto cow = resized_map(pool, snapshot->cow, extents);
-        if (!cow)
-            return std::unexpected(cow.error());
         layout.cow = std::move(*cow);
         return with_layout(pool, uuid, std::move(layout));
     }
     if (const auto* thin_pool = std::get_if<model::ThinPoolLayout>(&v.layout)) {
-        const auto current = model::extent_count(thin_pool->data);
-        if (extents < current)
-            return fail(ErrorCode::NotSupported, fmt::format("the data of thin pool '{}' cannot shrink ({} to {} bytes)",
-                                                             v.name, current * pool.extent_size, size));
-        auto layout = *thin_pool;
-        auto data = resized_map(pool, thin_pool->data, extents);
+        auto data = grown_only(pool, thin_pool->data, extents, fmt::format("the data of thin pool '{}'", v.name));
         if (!data)
             return std::unexpected(data.error());
+        auto layout = *thin_pool;
         layout.data = std::move(*data);
         return with_layout(pool, uuid, std::move(layout));
     }
@@ -162,15 +166,11 @@ Result<model::Pool> resize_thin_pool_metadata(const model::Pool& pool, const mod
         return fail(ErrorCode::InvalidArgument, fmt::format("a thin pool's metadata is at most {} bytes, not {}",
                                                             kMaxThinMetadataSize, metadata_size));
     const auto extents = (metadata_size + pool.extent_size - 1) / pool.extent_size;
-    const auto current = model::extent_count(thin_pool->meta);
-    if (extents < current)
-        return fail(ErrorCode::NotSupported, fmt::format("the metadata of thin pool '{}' cannot shrink ({} to {} bytes)",
-                                                         (*volume)->name, current * pool.extent_size,
-                                                         extents * pool.extent_size));
-    auto layout = *thin_pool;
-    auto meta = resized_map(pool, thin_pool->meta, extents);
+    auto meta = grown_only(pool, thin_pool->meta, extents,
+                           fmt::format("the metadata of thin pool '{}'", (*volume)->name));
     if (!meta)
         return std::unexpected(meta.error());
+    auto layout = *thin_pool;
     layout.meta = std::move(*meta);
     return with_layout(pool, uuid, std::move(layout));
 }

@@ -7,6 +7,15 @@
 # bus-activated service: polkitd, volumesd), and what the project's install did.
 GUEST_SERVICES_DIR=/run/volumes-guest
 
+# prepare_installed_guest <build-dir> [path...]: prepare_guest_environment, then fails
+# (status 1, with the reason) unless the project was installed into the guest's root.
+prepare_installed_guest() {
+  prepare_guest_environment "$@"
+  local status
+  status=$(<"$GUEST_SERVICES_DIR/install-status")
+  [[ $status == installed ]] || { echo "=== guest: FAILED: volumesd is not installed in the guest: $status"; return 1; }
+}
+
 # prepare_guest_environment <build-dir> [path...]: mounts scratch tmpfs on /tmp, /run
 # and /dev/shm, loads loop, starts systemd-udevd (trigger + settle) and the system
 # services (start_system_services, which installs <build-dir> into the guest's root).

@@ -14,9 +14,7 @@ persist=$results/persist
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../guest-environment.sh
 source "$here/../guest-environment.sh"
-prepare_guest_environment "$build" "$here" "$results"
-[[ $(<"$GUEST_SERVICES_DIR/install-status") == installed ]] ||
-  { echo "=== after-rollback: FAILED: $(<"$GUEST_SERVICES_DIR/install-status")"; exit 1; }
+prepare_installed_guest "$build" "$here" "$results"
 
 modprobe ext4
 json() { volumectl --json "$@"; }
