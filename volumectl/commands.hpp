@@ -23,7 +23,7 @@ void add_volume_commands(CLI::App& app, std::vector<Command>& commands);
 void add_raid1_and_snapshot_commands(CLI::App& app, std::vector<Command>& commands);
 // thin-pool, thin, reserve-metadata-snap, release-metadata-snap
 void add_thin_commands(CLI::App& app, std::vector<Command>& commands);
-// resize, rename, add-member
+// resize, rename, add-member, remove-member
 void add_lifetime_commands(CLI::App& app, std::vector<Command>& commands);
 
 // A size argument's value as a string option with parse_size's syntax.

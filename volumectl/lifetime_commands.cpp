@@ -1,4 +1,4 @@
-// The commands that keep volumes alive over time: resize, rename, add-member.
+// The commands that keep volumes alive over time: resize, rename, add-member, remove-member.
 #include <memory>
 #include <string>
 
@@ -63,6 +63,16 @@ Output rename(Session& session, const std::string& target, const std::string& ne
     return out;
 }
 
+Output members_now(Session& session, const std::string& pool_path)
+{
+    const auto now = session.client().pool_at(pool_path);
+    Output out;
+    out.json["pool"] = to_json(now);
+    out.text = fmt::format("pool {} has {} members now, {} free of {}\n", now.name, now.members.size(),
+                           format_size(now.free), format_size(now.size));
+    return out;
+}
+
 Output add_member(Session& session, const std::string& target, const std::string& device, bool force)
 {
     check_pool_target(target);
@@ -71,12 +81,15 @@ Output add_member(Session& session, const std::string& target, const std::string
     if (force)
         options.set("force", true);
     session.client().add_member(pool.path, device, options);
-    const auto now = session.client().pool_at(pool.path);
-    Output out;
-    out.json["pool"] = to_json(now);
-    out.text = fmt::format("pool {} has {} members now, {} free of {}\n", now.name, now.members.size(),
-                           format_size(now.free), format_size(now.size));
-    return out;
+    return members_now(session, pool.path);
+}
+
+Output remove_member(Session& session, const std::string& target, const std::string& device)
+{
+    check_pool_target(target);
+    const auto pool = session.pool(target);
+    session.client().remove_member(pool.path, device, session.call_options());
+    return members_now(session, pool.path);
 }
 
 }  // namespace
@@ -117,6 +130,16 @@ void add_lifetime_commands(CLI::App& app, std::vector<Command>& commands)
     member_app->add_flag("--force", *member_force, "Erase existing signatures instead of refusing the device");
     commands.push_back({member_app, [member_pool, member_device, member_force](Session& session) {
                             return add_member(session, *member_pool, *member_device, *member_force);
+                        }});
+
+    auto leaving_pool = std::make_shared<std::string>();
+    auto leaving_device = std::make_shared<std::string>();
+    auto* leaving_app =
+        app.add_subcommand("remove-member", "Take a member that holds no extents out of a pool and erase its label");
+    leaving_app->add_option("pool", *leaving_pool, "POOL")->required();
+    leaving_app->add_option("device", *leaving_device, "The member's block device or member uuid")->required();
+    commands.push_back({leaving_app, [leaving_pool, leaving_device](Session& session) {
+                            return remove_member(session, *leaving_pool, *leaving_device);
                         }});
 }
 

@@ -185,6 +185,11 @@ void Client::add_member(const std::string& pool, const std::string& device, cons
     translated([&] { PoolCalls(impl_->bus(), pool).AddMember(device, to_dbus(options)); });
 }
 
+void Client::remove_member(const std::string& pool, const std::string& device, const Options& options)
+{
+    translated([&] { PoolCalls(impl_->bus(), pool).RemoveMember(device, to_dbus(options)); });
+}
+
 std::string Client::create_snapshot(const std::string& volume, const std::string& name, std::uint64_t cow_size,
                                     const Options& options)
 {

@@ -227,40 +227,6 @@ Result<PoolSummary> Engine::create_pool(const std::string& name, const std::vect
     return summary;
 }
 
-Result<PoolSummary> Engine::add_member(std::string_view name, const std::string& device, bool force)
-{
-    auto locked = lock_owned_pool(name);
-    if (!locked)
-        return std::unexpected(locked.error());
-    auto& managed = *locked->pool;
-    if (!managed.complete())
-        return fail(ErrorCode::Busy, fmt::format("pool '{}' misses {} member(s); add one when they are back",
-                                                 managed.pool.name, managed.missing.size()));
-    auto member = prepare_new_member(managed.pool, device, force);
-    if (!member)
-        return std::unexpected(member.error());
-    const auto& label = member->area.label();
-    model::Pool next = managed.pool;
-    next.members.push_back({label.member_uuid, label.extent_count()});
-    {
-        std::lock_guard view(managed.view_lock);
-        managed.members.push_back(std::move(*member));
-    }
-    std::lock_guard targets_guard(targets_lock_);
-    auto added = apply_pool_change(managed, next, targets_, udev_reaper_);
-    if (!added && managed.pool != next) {
-        std::lock_guard view(managed.view_lock);
-        auto abandoned = abandon_new_member(managed.members.back());
-        managed.members.pop_back();
-        if (!abandoned)
-            return fail(added.error().code, added.error().message + "; " + abandoned.error().message);
-    }
-    if (!added)
-        return std::unexpected(added.error());
-    std::lock_guard view(managed.view_lock);
-    return summarize_pool(managed);
-}
-
 Result<void> Engine::destroy_pool(std::string_view name, bool force)
 {
     auto locked = lock_owned_pool(name);

@@ -66,6 +66,10 @@ public:
     // included, commits; its extents are free at once. Busy while the pool is incomplete. A
     // failure before the commit erases the label it wrote.
     Result<PoolSummary> add_member(std::string_view pool, const std::string& device, bool force = false);
+    // The member (a device path or a member uuid) leaves the pool: a transaction whose document
+    // the other members commit, then its label is erased. Refused (member_removal.hpp) while a
+    // volume has extents on it, for the last member, and (Busy) while the pool is incomplete.
+    Result<PoolSummary> remove_member(std::string_view pool, const std::string& device);
 
     // Erases the labels and metadata areas of every member, so the devices are free again.
     // Refused (InUse) while the pool has volumes, (Busy) while it is incomplete, and while a dm

@@ -127,6 +127,7 @@ TEST_F(BusAuthorization, PolkitRuleGrantingManageLetsExactlyManageThrough)
     const std::vector<std::pair<std::string, std::string>> other_actions{{manager_interface, "CreatePool"},
                                                                          {pool_interface, "Destroy"},
                                                                          {pool_interface, "AddMember"},
+                                                                         {pool_interface, "RemoveMember"},
                                                                          {raid1_interface, "SplitTrack"},
                                                                          {raid1_interface, "Split"},
                                                                          {tracked_image_interface, "Merge"},

@@ -19,10 +19,12 @@ AuthorizationWorld AuthorizationWorldTest::build_world()
     const auto& b = new_loop();
     const auto& c = new_loop();
     const auto& spare = new_loop(32 * mib);
+    const auto& spare_second = new_loop(32 * mib);
     world.free_device = new_loop(32 * mib).path();
+    world.spare_member = spare_second.path();
 
     world.pool = create_pool("auth", {a.path(), b.path(), c.path()});
-    world.spare_pool = create_pool("spare", {spare.path()});
+    world.spare_pool = create_pool("spare", {spare.path(), spare_second.path()});
     world.linear = create_volume(world.pool, "lin", 4 * mib);
     world.inactive = create_volume(world.pool, "off", 4 * mib);
     call_volume(world.inactive, "Deactivate");
@@ -82,6 +84,8 @@ std::optional<Call> AuthorizationWorld::valid_call(const std::string& interface,
         return on(spare_pool, CallArguments());
     if (key == "Pool.AddMember")
         return on(spare_pool, CallArguments().s(free_device));
+    if (key == "Pool.RemoveMember")
+        return on(spare_pool, CallArguments().s(spare_member));
     if (key == "Volume.Resize")
         return on(linear, CallArguments().t(8 * mib));
     if (key == "Volume.Rename")

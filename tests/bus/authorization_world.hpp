@@ -15,6 +15,7 @@ struct AuthorizationWorld {
     std::string pool;          // "auth", with the volumes below
     std::string spare_pool;    // an empty pool: Destroy would succeed
     std::string free_device;   // a blank loop no pool uses: CreatePool would succeed
+    std::string spare_member;  // the spare pool's second member, holding no extents: RemoveMember would succeed
     std::string linear;        // active
     std::string inactive;      // deactivated linear volume: Activate would succeed
     std::string mirror;        // raid1, 3 images, in sync: SplitTrack would succeed

@@ -1,6 +1,7 @@
 // A pool grows by a device: AddMember's admission (the same as CreatePool's), the new member's
 // extents free at once and used by a raid1 that needed it, a fresh start-up that assembles
-// the pool with it; and refusals that change nothing, on the device or in the pool.
+// the pool with it; and refusals that change nothing, on the device or in the pool. A member
+// with no extents leaves again (RemoveMember); one with extents and the last one do not.
 #include <string>
 
 #include <gtest/gtest.h>
@@ -69,6 +70,69 @@ TEST(AddMember, ANewMemberIsFreeAtOnceAndAssemblesAfterARestart)
     EXPECT_TRUE(restarted->problems().empty()) << restarted->problems().front();
     test::assert_kernel_matches_metadata(*restarted, "grow");
     EXPECT_TRUE(test::holds_pattern(mirror->device_path, 0, 8 * mib, 61));
+}
+
+TEST(RemoveMember, AnEmptyMemberLeavesItsLabelErasedAndTheRestAssemblesAfterARestart)
+{
+    LoopDevice a(64 * mib), b(64 * mib), c(64 * mib);
+    test::PoolDevicesRemovedOnExit cleanup;
+    auto engine = start_engine();
+    ASSERT_TRUE(engine->create_pool("shrink", {a.path()}));
+    auto data = engine->create_linear_volume("shrink", {"data", 8 * mib});
+    ASSERT_TRUE(data) << data.error().message;
+    test::write_pattern(data->device_path, 0, 8 * mib, 23);
+    ASSERT_TRUE(engine->add_member("shrink", b.path()));
+    auto added = engine->add_member("shrink", c.path());
+    ASSERT_TRUE(added) << added.error().message;
+    const auto c_uuid = added->members.back().uuid;
+
+    // Refused, with no byte of any member written: a member holding data's extents, a device
+    // that is no member, a path longer than any.
+    const auto digests = [&] {
+        return std::vector{test::digest(a.path(), 0, 64 * mib), test::digest(b.path(), 0, 64 * mib),
+                           test::digest(c.path(), 0, 64 * mib)};
+    };
+    const auto before = digests();
+    const auto model_before = engine->model("shrink");
+    auto holding = engine->remove_member("shrink", a.path());
+    ASSERT_FALSE(holding) << "a member holding extents left";
+    EXPECT_EQ(holding.error().code, ErrorCode::InUse) << holding.error().message;
+    EXPECT_NE(holding.error().message.find("'data'"), std::string::npos) << holding.error().message;
+    auto stranger = engine->remove_member("shrink", "/dev/null");
+    ASSERT_FALSE(stranger);
+    EXPECT_EQ(stranger.error().code, ErrorCode::NotFound) << stranger.error().message;
+    auto overlong = engine->remove_member("shrink", std::string(8192, '/'));
+    ASSERT_FALSE(overlong);
+    EXPECT_EQ(overlong.error().code, ErrorCode::InvalidArgument) << overlong.error().message;
+    EXPECT_EQ(digests(), before) << "a refused RemoveMember wrote to a member";
+    EXPECT_EQ(engine->model("shrink"), model_before);
+
+    // By path and by member uuid.
+    auto by_path = engine->remove_member("shrink", b.path());
+    ASSERT_TRUE(by_path) << by_path.error().message;
+    EXPECT_EQ(by_path->members.size(), 2u);
+    auto by_uuid = engine->remove_member("shrink", c_uuid.to_string());
+    ASSERT_TRUE(by_uuid) << by_uuid.error().message;
+    ASSERT_EQ(by_uuid->members.size(), 1u);
+    EXPECT_EQ(by_uuid->free + 2 * by_uuid->extent_size, by_uuid->size);  // data's 8 MiB, 4 MiB extents
+    test::assert_kernel_matches_metadata(*engine, "shrink");
+    auto last = engine->remove_member("shrink", a.path());
+    ASSERT_FALSE(last) << "the last member left";
+    EXPECT_EQ(last.error().code, ErrorCode::InvalidArgument) << last.error().message;
+
+    // A restart finds the pool on its one member, and nothing of the others: they are free
+    // for a new pool without force.
+    engine.reset();
+    auto restarted = start_engine();
+    auto found = restarted->pool("shrink");
+    ASSERT_TRUE(found) << found.error().message;
+    EXPECT_EQ(found->members.size(), 1u);
+    EXPECT_TRUE(found->problems.empty()) << found->problems.front();
+    EXPECT_TRUE(restarted->problems().empty()) << restarted->problems().front();
+    test::assert_kernel_matches_metadata(*restarted, "shrink");
+    EXPECT_TRUE(test::holds_pattern(data->device_path, 0, 8 * mib, 23));
+    auto again = restarted->create_pool("again", {b.path(), c.path()});
+    EXPECT_TRUE(again) << again.error().message;
 }
 
 }  // namespace

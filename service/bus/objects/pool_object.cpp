@@ -36,6 +36,12 @@ private:
     {
         calls_.add_member(current_call(object_, std::move(options)), state_.name, std::move(device), std::move(result));
     }
+    void RemoveMember(sdbus::Result<>&& result, std::string device,
+                      std::map<std::string, sdbus::Variant> options) override
+    {
+        calls_.remove_member(current_call(object_, std::move(options)), state_.name, std::move(device),
+                             std::move(result));
+    }
 
     std::string Name() override { return state_.name; }
     std::string Uuid() override { return state_.uuid; }

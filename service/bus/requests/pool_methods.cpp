@@ -95,6 +95,19 @@ void RequestHandler::add_member(CallContext call, std::string pool, std::string 
     });
 }
 
+void RequestHandler::remove_member(CallContext call, std::string pool, std::string device, sdbus::Result<> result)
+{
+    auto request = parse_remove_member(std::move(device), call.options);
+    const auto details = request ? pool_disk_details({*request}, false) : std::map<std::string, std::string>{};
+    pipeline_.run(call, std::move(result), Method<std::string, engine::PoolSummary>{
+        .action = action::manage_pools,
+        .target = {pool, {}, "RemoveMember", details},
+        .parse = [request] { return request; },
+        .run = [pool](engine::Engine& engine, const std::string& member) { return engine.remove_member(pool, member); },
+        .answer = [](Reply<>& reply, const engine::PoolSummary&, uid_t) { reply.reply(); },
+    });
+}
+
 void RequestHandler::create_volume(CallContext call, std::string pool, std::string name, std::uint64_t size,
                                    sdbus::Result<sdbus::ObjectPath> result)
 {

@@ -52,6 +52,7 @@ public:
                           std::uint64_t metadata_size, sdbus::Result<sdbus::ObjectPath> result) override;
     void destroy_pool(CallContext call, std::string pool, sdbus::Result<> result) override;
     void add_member(CallContext call, std::string pool, std::string device, sdbus::Result<> result) override;
+    void remove_member(CallContext call, std::string pool, std::string device, sdbus::Result<> result) override;
     void create_snapshot(CallContext call, VolumeRef volume, std::string name, std::uint64_t cow_size,
                          sdbus::Result<sdbus::ObjectPath> result) override;
     void remove_volume(CallContext call, VolumeRef volume, sdbus::Result<> result) override;

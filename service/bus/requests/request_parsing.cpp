@@ -84,15 +84,35 @@ engine::Result<void> parse_resize_thin_pool(std::uint64_t data_size, std::uint64
     return {};
 }
 
+namespace {
+
+engine::Result<void> check_device_path(const std::string& device)
+{
+    if (device.empty() || device.size() >= PATH_MAX)
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("a device path of {} bytes: paths are 1 to {} bytes", device.size(), PATH_MAX - 1));
+    return {};
+}
+
+}  // namespace
+
 engine::Result<AddMemberRequest> parse_add_member(std::string device, const Options& options)
 {
     auto force = parse_force(options);
     if (!force)
         return std::unexpected(force.error());
-    if (device.empty() || device.size() >= PATH_MAX)
-        return fail(ErrorCode::InvalidArgument,
-                    fmt::format("a device path of {} bytes: paths are 1 to {} bytes", device.size(), PATH_MAX - 1));
+    if (auto checked = check_device_path(device); !checked)
+        return std::unexpected(checked.error());
     return AddMemberRequest{std::move(device), *force};
+}
+
+engine::Result<std::string> parse_remove_member(std::string device, const Options& options)
+{
+    if (auto parsed = parse_no_options(options); !parsed)
+        return std::unexpected(parsed.error());
+    if (auto checked = check_device_path(device); !checked)
+        return std::unexpected(checked.error());
+    return device;
 }
 
 engine::Result<ImportPoolRequest> parse_import_pool(std::string pool, const Options& options)

@@ -66,6 +66,8 @@ struct AddMemberRequest {
     bool force = false;
 };
 engine::Result<AddMemberRequest> parse_add_member(std::string device, const Options& options);
+// Pool.RemoveMember: no option but "auth.no_user_interaction", and the device bounded as there.
+engine::Result<std::string> parse_remove_member(std::string device, const Options& options);
 
 // Methods whose only option is "auth.no_user_interaction".
 engine::Result<void> parse_no_options(const Options& options);

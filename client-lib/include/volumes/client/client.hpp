@@ -84,6 +84,7 @@ public:
                                  std::uint64_t metadata_size, const Options& options = {});
     void destroy_pool(const std::string& pool, const Options& options = {});
     void add_member(const std::string& pool, const std::string& device, const Options& options = {});
+    void remove_member(const std::string& pool, const std::string& device, const Options& options = {});
     // org.example.Volumes.Volume, on the volume's object path
     std::string create_snapshot(const std::string& volume, const std::string& name, std::uint64_t cow_size,
                                 const Options& options = {});

@@ -1,0 +1,102 @@
+#include <climits>
+
+#include <fmt/core.h>
+
+#include "kmod/device_number.hpp"
+#include "service/engine/engine.hpp"
+#include "service/engine/member_removal.hpp"
+#include "service/engine/pool_transaction.hpp"
+
+// The Engine's changes to a pool's members: AddMember and RemoveMember.
+namespace volumes::engine {
+
+Result<PoolSummary> Engine::add_member(std::string_view name, const std::string& device, bool force)
+{
+    auto locked = lock_owned_pool(name);
+    if (!locked)
+        return std::unexpected(locked.error());
+    auto& managed = *locked->pool;
+    if (!managed.complete())
+        return fail(ErrorCode::Busy, fmt::format("pool '{}' misses {} member(s); add one when they are back",
+                                                 managed.pool.name, managed.missing.size()));
+    auto member = prepare_new_member(managed.pool, device, force);
+    if (!member)
+        return std::unexpected(member.error());
+    const auto& label = member->area.label();
+    model::Pool next = managed.pool;
+    next.members.push_back({label.member_uuid, label.extent_count()});
+    {
+        std::lock_guard view(managed.view_lock);
+        managed.members.push_back(std::move(*member));
+    }
+    std::lock_guard targets_guard(targets_lock_);
+    auto added = apply_pool_change(managed, next, targets_, udev_reaper_);
+    if (!added && managed.pool != next) {
+        std::lock_guard view(managed.view_lock);
+        auto abandoned = abandon_new_member(managed.members.back());
+        managed.members.pop_back();
+        if (!abandoned)
+            return fail(added.error().code, added.error().message + "; " + abandoned.error().message);
+    }
+    if (!added)
+        return std::unexpected(added.error());
+    std::lock_guard view(managed.view_lock);
+    return summarize_pool(managed);
+}
+
+Result<PoolSummary> Engine::remove_member(std::string_view name, const std::string& device)
+{
+    if (device.empty() || device.size() >= PATH_MAX)
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("a member is named by a device path or a member uuid, not by {} bytes", device.size()));
+    auto locked = lock_owned_pool(name);
+    if (!locked)
+        return std::unexpected(locked.error());
+    auto& managed = *locked->pool;
+    if (!managed.complete())
+        return fail(ErrorCode::Busy, fmt::format("pool '{}' misses {} member(s); remove one when they are back",
+                                                 managed.pool.name, managed.missing.size()));
+    std::vector<MemberIdentity> identities;
+    for (const auto& member : managed.members)
+        identities.push_back({member.area.label().member_uuid, member.device.path(),
+                              static_cast<std::uint64_t>(member.device.number().to_dev_t())});
+    const auto number = kmod::DeviceNumber::of_path(device);
+    auto index = member_named(identities, device, number ? static_cast<std::uint64_t>(number->to_dev_t()) : 0);
+    if (!index)
+        return std::unexpected(index.error());
+    auto next = without_member(managed.pool, identities[*index].uuid);
+    if (!next)
+        return std::unexpected(next.error());
+
+    // The document that no longer lists the member goes to the others only; the leaving one
+    // keeps its old document until its label is erased, so a crash in between leaves a device
+    // start-up takes for an intruder, never a member.
+    auto leaving = std::move(managed.members[*index]);
+    {
+        std::lock_guard view(managed.view_lock);
+        managed.members.erase(managed.members.begin() + static_cast<std::ptrdiff_t>(*index));
+    }
+    std::unique_lock targets_guard(targets_lock_);
+    auto removed = apply_pool_change(managed, *next, targets_, udev_reaper_);
+    targets_guard.unlock();
+    if (!removed && managed.pool != *next) {
+        std::lock_guard view(managed.view_lock);
+        managed.members.insert(managed.members.begin() + static_cast<std::ptrdiff_t>(*index), std::move(leaving));
+        return std::unexpected(removed.error());
+    }
+    const auto path = leaving.device.path();
+    if (auto erased = metadata::erase_label(leaving.device.fd()); !erased) {
+        auto problem = fmt::format("{} left pool '{}', but erasing its label failed: {}; start-up reports it as "
+                                   "not a member until it is wiped",
+                                   path, managed.pool.name, erased.error().message);
+        std::lock_guard view(managed.view_lock);
+        managed.problems.push_back(problem);
+        return fail(ErrorCode::Failed, std::move(problem));
+    }
+    if (!removed)
+        return std::unexpected(removed.error());
+    std::lock_guard view(managed.view_lock);
+    return summarize_pool(managed);
+}
+
+}  // namespace volumes::engine
