@@ -17,7 +17,7 @@ packages=(
   # guest harness: a real kernel with device-mapper, run under qemu
   qemu-system-x86 linux-image-amd64 busybox-static kmod cpio
   # inside the guest (the guest runs the host's userspace)
-  udev dbus polkitd pkexec dmsetup lvm2 thin-provisioning-tools e2fsprogs util-linux
+  udev dbus polkitd pkexec dmsetup lvm2 thin-provisioning-tools e2fsprogs xfsprogs util-linux
   # guest.systemd-boot: systemd as the guest's PID 1, jq for volumectl --json
   systemd jq
   # guest.initramfs-boot: mkinitramfs runs volumesd's hook
