@@ -2,6 +2,7 @@
 
 #include "service/bus/object_paths.hpp"
 #include "service/bus/objects/changed_properties.hpp"
+#include "service/bus/objects/sync_progress_pace.hpp"
 #include "volumes/Raid1_adaptor.h"
 #include "volumes/Snapshot_adaptor.h"
 #include "volumes/ThinPool_adaptor.h"
@@ -295,7 +296,7 @@ void VolumeObject::update(const VolumeState& state)
         raid1.compare(before.sync.action, after.sync.action, "SyncAction");
         raid1.compare(before.region_size, after.region_size, "RegionSize");
         raid1.compare(before.tracked_image, after.tracked_image, "TrackedImage");
-        sync_moved = !(before.sync == after.sync) && !after.sync.action.empty();
+        sync_moved = sync_progress_due(before.sync, after.sync, last_sync_progress_, std::chrono::steady_clock::now());
     }
 
     ChangedProperties tracked(TrackedImageAdaptor::INTERFACE_NAME);
@@ -342,6 +343,7 @@ void VolumeObject::update(const VolumeState& state)
         if (sync_moved) {
             const auto& sync = state_.raid1->sync;
             raid1_->emitSyncProgress(sync.action, sync.ratio(), sync.in_sync_sectors, sync.total_sectors);
+            last_sync_progress_ = std::chrono::steady_clock::now();
         }
     }
     if (tracked_image_)

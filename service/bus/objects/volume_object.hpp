@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 
 #include <sdbus-c++/sdbus-c++.h>
@@ -27,7 +28,7 @@ public:
     const VolumeState& state() const { return state_; }
     // Whether `state` needs another set of interfaces than this object has.
     bool exports_same_interfaces(const VolumeState& state) const;
-    // PropertiesChanged for what differs; Raid1.SyncProgress when the sync moved.
+    // PropertiesChanged for what differs; Raid1.SyncProgress as sync_progress_due says.
     void update(const VolumeState& state);
     // Snapshot.MergeCompleted; nothing for an object without the Snapshot interface.
     void emit_merge_completed(const std::string& origin, bool success, const std::string& message);
@@ -42,6 +43,7 @@ private:
 
     VolumeState state_;
     bool withdrawn_ = false;
+    std::chrono::steady_clock::time_point last_sync_progress_;
     std::unique_ptr<sdbus::IObject> object_;
     std::unique_ptr<VolumeInterface> volume_;
     std::unique_ptr<Raid1Interface> raid1_;
