@@ -1,6 +1,11 @@
 #include "kmod/udev_cookie.hpp"
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
 #include <utility>
+
+#include <fmt/core.h>
 
 #include <libdevmapper.h>
 
@@ -52,9 +57,29 @@ Result<void> UdevCookie::wait()
         return {};  // udev sync unsupported here: libdevmapper made the nodes synchronously
     install_dm_log_capture();
     clear_dm_log();
-    if (!dm_udev_wait(cookie))
-        return fail(ErrorCode::Kernel, "waiting for udev failed: " + last_dm_log_error());
-    return {};
+    // Polled rather than dm_udev_wait(), which blocks for as long as udev does not answer.
+    const auto deadline = std::chrono::steady_clock::now() + kUdevWaitLimit;
+    auto pause = std::chrono::microseconds(200);
+    for (;;) {
+        int ready = 0;
+        if (!dm_udev_wait_immediate(cookie, &ready))
+            return fail(ErrorCode::Kernel, "waiting for udev failed: " + last_dm_log_error());
+        if (ready)
+            return {};
+        if (std::chrono::steady_clock::now() >= deadline)
+            break;
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::microseconds(10000));
+    }
+    // Completed on udev's behalf so that the semaphore goes; udev's own completion, when it
+    // comes, then finds none.
+    int ready = 0;
+    (void)dm_udev_complete(cookie);
+    (void)dm_udev_wait_immediate(cookie, &ready);
+    return fail(ErrorCode::Kernel,
+                fmt::format("udev did not finish with the devices within {} s (cookie {:#x}); their /dev nodes and "
+                            "links may come later or not at all",
+                            std::chrono::duration_cast<std::chrono::seconds>(kUdevWaitLimit).count(), cookie));
 }
 
 }  // namespace volumes::kmod

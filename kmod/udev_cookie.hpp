@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 
 #include "kmod/error.hpp"
@@ -10,6 +11,8 @@ namespace volumes::kmod {
 // One udev synchronisation cookie shared by a batch of create/resume/remove/rename tasks.
 // The caller waits once for udev to finish with every device the batch touched; a cookie
 // that is dropped without wait() is waited for in the destructor so no semaphore leaks.
+inline constexpr std::chrono::seconds kUdevWaitLimit{30};
+
 class UdevCookie {
 public:
     UdevCookie() = default;
@@ -25,7 +28,8 @@ public:
     std::uint32_t* slot();
     std::uint16_t flags(UdevIdentity identity) const;
 
-    // Blocks until udev has processed every event of the batch.
+    // Blocks until udev has processed every event of the batch, for kUdevWaitLimit at most:
+    // then the cookie is released and the error says udev did not answer.
     Result<void> wait();
 
 private:

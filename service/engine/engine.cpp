@@ -148,7 +148,6 @@ Result<std::unique_ptr<ManagedPool>> Engine::assemble(const devices::FoundPool& 
 
 void Engine::bring_up(ManagedPool& pool)
 {
-    std::lock_guard targets_guard(targets_lock_);
     try {
         auto reconciled = reconcile_pool(pool, targets_, udev_reaper_);
         if (!reconciled && reconciled.error().code == ErrorCode::InUse) {
@@ -162,12 +161,32 @@ void Engine::bring_up(ManagedPool& pool)
             reconciled = reconcile_pool(pool, targets_, udev_reaper_);
         }
         if (!reconciled)
-            pool.problems.push_back("reconciling its devices: " + reconciled.error().message);
+            pool.unhealed = fmt::format("reconciling its devices at start-up failed ({}); healing",
+                                        reconciled.error().message);
         else if (auto merges = start_pending_merges(pool, targets_, udev_reaper_); !merges)
             pool.problems.push_back("starting its pending snapshot merges: " + merges.error().message);
     } catch (const std::exception& error) {
         pool.problems.push_back(fmt::format("reconciling its devices: {}", error.what()));
     }
+}
+
+bool Engine::needs_healing(std::string_view name) const
+{
+    auto pool = find(name);
+    if (!pool)
+        return false;
+    std::lock_guard view(pool->view_lock);
+    return !pool->unhealed.empty();
+}
+
+Result<void> Engine::heal(std::string_view name)
+{
+    auto locked = lock_owned_pool(name);
+    if (!locked)
+        return std::unexpected(locked.error());
+    if (locked->pool->unhealed.empty())
+        return {};
+    return heal_pool(*locked->pool, targets_, udev_reaper_);
 }
 
 std::vector<std::string> Engine::problems() const
@@ -330,7 +349,6 @@ Result<VolumeStatus> Engine::volume_status(std::string_view pool_name, std::stri
 
 std::map<std::string, std::string> Engine::kernel_targets()
 {
-    std::lock_guard guard(targets_lock_);
     return used_target_versions(targets_.versions());
 }
 
@@ -422,7 +440,6 @@ Result<void> Engine::activate(std::string_view pool, std::string_view name)
     auto locked = lock_pool(pool);
     if (!locked)
         return std::unexpected(locked.error());
-    std::lock_guard targets_guard(targets_lock_);
     if (auto started = start_pending_merges(*locked->pool, targets_, udev_reaper_); !started)
         return fail(started.error().code,
                     fmt::format("'{}' is active, but a pending snapshot merge did not start: {}", name,
@@ -474,12 +491,9 @@ Result<VolumeSummary> Engine::split_image(std::string_view pool, std::string_vie
     auto uuid = new_uuid();
     if (!uuid)
         return std::unexpected(uuid.error());
-    {
-        // Moving legs to lower slots needs what split-track needs: raid 1.9.0 and later.
-        std::lock_guard guard(targets_lock_);
-        if (auto required = targets_.require(kmod::Feature::Raid1SplitTrack); !required)
-            return std::unexpected(from_kmod(required.error()));
-    }
+    // Moving legs to lower slots needs what split-track needs: raid 1.9.0 and later.
+    if (auto required = targets_.require(kmod::Feature::Raid1SplitTrack); !required)
+        return std::unexpected(from_kmod(required.error()));
     auto changed = change(pool, [&](const model::Pool& current) -> Result<model::Pool> {
         auto volume = volume_named(current, array);
         if (!volume)

@@ -16,6 +16,7 @@
 #include "service/engine/engine_error.hpp"
 #include "service/engine/managed_pool.hpp"
 #include "service/engine/pool_creation.hpp"
+#include "service/engine/shared_targets.hpp"
 #include "service/engine/resize_changes.hpp"
 #include "service/engine/kernel_thin_status.hpp"
 #include "service/engine/snapshot_changes.hpp"
@@ -70,6 +71,13 @@ public:
     // the other members commit, then its label is erased. Refused (member_removal.hpp) while a
     // volume has extents on it, for the last member, and (Busy) while the pool is incomplete.
     Result<PoolSummary> remove_member(std::string_view pool, const std::string& device);
+
+    // Whether the pool's devices differ from its committed metadata after a failed transaction
+    // (or a failed reconciliation at start-up), and heal() should reconcile them.
+    bool needs_healing(std::string_view pool) const;
+    // Reconciles such a pool as start-up does; success once the kernel agrees (at once when
+    // it already did). The pool's problems name the disagreement until then.
+    Result<void> heal(std::string_view pool);
 
     // Erases the labels and metadata areas of every member, so the devices are free again.
     // Refused (InUse) while the pool has volumes, (Busy) while it is incomplete, and while a dm
@@ -209,8 +217,7 @@ private:
     // Declared first of the kernel's state so it is the last to go: it waits for every udev
     // event the transactions left to it.
     executor::UdevReaper udev_reaper_;
-    std::mutex targets_lock_;
-    kmod::KernelTargets targets_;
+    SharedTargets targets_;
     mutable std::mutex pools_lock_;
     std::vector<std::shared_ptr<ManagedPool>> pools_;
     std::string host_;                    // this machine-id; empty when there is none

@@ -20,7 +20,6 @@ Result<void> Engine::change(std::string_view pool_name, Change&& change, Prepare
         return std::unexpected(next.error());
     if (Result<void> prepared = prepare(managed, *next); !prepared)
         return prepared;
-    std::lock_guard targets_guard(targets_lock_);
     return apply_pool_change(managed, *next, targets_, udev_reaper_);
 }
 

@@ -29,7 +29,6 @@ Result<PoolSummary> Engine::add_member(std::string_view name, const std::string&
         std::lock_guard view(managed.view_lock);
         managed.members.push_back(std::move(*member));
     }
-    std::lock_guard targets_guard(targets_lock_);
     auto added = apply_pool_change(managed, next, targets_, udev_reaper_);
     if (!added && managed.pool != next) {
         std::lock_guard view(managed.view_lock);
@@ -76,9 +75,7 @@ Result<PoolSummary> Engine::remove_member(std::string_view name, const std::stri
         std::lock_guard view(managed.view_lock);
         managed.members.erase(managed.members.begin() + static_cast<std::ptrdiff_t>(*index));
     }
-    std::unique_lock targets_guard(targets_lock_);
     auto removed = apply_pool_change(managed, *next, targets_, udev_reaper_);
-    targets_guard.unlock();
     if (!removed && managed.pool != *next) {
         std::lock_guard view(managed.view_lock);
         managed.members.insert(managed.members.begin() + static_cast<std::ptrdiff_t>(*index), std::move(leaving));

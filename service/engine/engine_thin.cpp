@@ -114,7 +114,6 @@ Result<void> Engine::change_thin(std::string_view pool_name,
     const auto& after = std::get<model::ThinPoolLayout>(next_pool->layout);
     if (after.next_thin_id != before.next_thin_id)
         side.undo = creation_undo(before.next_thin_id, before.transaction_id);
-    std::lock_guard targets_guard(targets_lock_);
     return apply_pool_change(managed, thin_change.next, targets_, udev_reaper_, &side);
 }
 

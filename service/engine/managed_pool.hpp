@@ -25,6 +25,10 @@ struct ManagedPool {
     std::vector<OpenMember> members;
     std::vector<model::Uuid> missing;   // members the model lists that were not found
     std::vector<std::string> problems;  // what still stands after assembly and reconciliation, for callers
+    // Why the kernel's devices differ from the committed metadata, after a transaction that
+    // failed once committed or whose revert left something behind; empty while they agree.
+    // Engine::heal reconciles it; the summary lists it among the problems meanwhile.
+    std::string unhealed;
     // Why the pool is not this machine's (another host's, or no owner): it is listed, never
     // activated and never written until it is imported. Empty for an owned pool.
     std::string foreign;

@@ -24,7 +24,7 @@ namespace {
 
 constexpr std::chrono::milliseconds udev_settle_timeout{5000};
 
-Result<void> check_ready(const ManagedPool& pool, const model::Pool& next, kmod::KernelTargets& targets)
+Result<void> check_ready(const ManagedPool& pool, const model::Pool& next, SharedTargets& targets)
 {
     if (!pool.complete())
         return fail(ErrorCode::Failed,
@@ -46,9 +46,27 @@ executor::Result<executor::TransactionReport> run(const ManagedPool& pool, const
     return executor::run_transaction(model::dm_uuid_prefix(next.uuid), source, metadata);
 }
 
+// After a failed transaction: whether the kernel's devices still differ from the committed
+// metadata (read from the kernel, since a revert may have left something behind too); if so,
+// the pool records why, for Engine::heal.
+bool note_disagreement(ManagedPool& pool, const executor::Error& error)
+{
+    auto plan = plan_reconciliation(pool);
+    if (plan && plan->steps == std::vector<planner::Step>{planner::CommitMetadata{}})
+        return false;
+    const auto committed = error.committed ? "committed, but a later step failed" : "was not committed";
+    auto message = fmt::format("a change {} and left the devices unlike the metadata ({}); healing", committed,
+                               error.message);
+    if (!plan)
+        message += fmt::format(" (the devices could not be read: {})", plan.error().message);
+    std::lock_guard view(pool.view_lock);
+    pool.unhealed = std::move(message);
+    return true;
+}
+
 }  // namespace
 
-Result<void> apply_pool_change(ManagedPool& pool, const model::Pool& next, kmod::KernelTargets& targets,
+Result<void> apply_pool_change(ManagedPool& pool, const model::Pool& next, SharedTargets& targets,
                                executor::UdevReaper& udev_reaper, const ThinPoolSideChange* thin)
 {
     if (auto checked = model::check_pool(next); !checked)
@@ -80,21 +98,51 @@ Result<void> apply_pool_change(ManagedPool& pool, const model::Pool& next, kmod:
         devices::wait_for_udev_to_settle(udev_settle_timeout);
         ran = run(pool, next, metadata);
     }
-    std::lock_guard view(pool.view_lock);
-    for (const auto& stale : pool_metadata.stale())
-        pool.problems.push_back(fmt::format("{}: holds an older document after a failed commit", stale));
-    // A failure after the commit still leaves `next` as the truth on disk.
-    if (ran || ran.error().committed) {
-        pool.pool = next;
-        pool.seq += 1;
+    {
+        std::lock_guard view(pool.view_lock);
+        for (const auto& stale : pool_metadata.stale())
+            pool.problems.push_back(fmt::format("{}: holds an older document after a failed commit", stale));
+        // A failure after the commit still leaves `next` as the truth on disk.
+        if (ran || ran.error().committed) {
+            pool.pool = next;
+            pool.seq += 1;
+        }
     }
-    if (!ran)
-        return std::unexpected(from_executor(ran.error()));
+    if (!ran) {
+        const bool disagrees = note_disagreement(pool, ran.error());
+        auto error = from_executor(ran.error());
+        if (ran.error().committed)
+            error.message = "the change is committed, but finishing it in the kernel failed: " + error.message;
+        if (disagrees)
+            error.message += "; volumesd heals the pool's devices (its Problems say so until it is done)";
+        return std::unexpected(std::move(error));
+    }
     udev_reaper.hand_over(std::move(ran->udev_later));
     return {};
 }
 
-Result<void> reconcile_pool(ManagedPool& pool, kmod::KernelTargets& targets, executor::UdevReaper& udev_reaper)
+Result<void> heal_pool(ManagedPool& pool, SharedTargets& targets, executor::UdevReaper& udev_reaper)
+{
+    auto reconciled = reconcile_pool(pool, targets, udev_reaper);
+    if (!reconciled && reconciled.error().code == ErrorCode::InUse) {
+        // udev may hold a device it probes after a change: once more when it is done.
+        devices::wait_for_udev_to_settle(udev_settle_timeout);
+        reconciled = reconcile_pool(pool, targets, udev_reaper);
+    }
+    if (reconciled) {
+        auto plan = plan_reconciliation(pool);
+        if (!plan)
+            reconciled = std::unexpected(plan.error());
+        else if (plan->steps != std::vector<planner::Step>{planner::CommitMetadata{}})
+            reconciled = fail(ErrorCode::Failed, "the devices still differ from the metadata after reconciling them");
+    }
+    std::lock_guard view(pool.view_lock);
+    if (reconciled)
+        pool.unhealed.clear();
+    return reconciled;
+}
+
+Result<void> reconcile_pool(ManagedPool& pool, SharedTargets& targets, executor::UdevReaper& udev_reaper)
 {
     if (auto ready = check_ready(pool, pool.pool, targets); !ready)
         return ready;

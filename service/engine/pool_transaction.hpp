@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "kmod/kernel_targets.hpp"
+#include "service/engine/shared_targets.hpp"
 #include "service/executor/udev_reaper.hpp"
 #include "service/engine/engine_error.hpp"
 #include "service/engine/managed_pool.hpp"
@@ -27,13 +27,17 @@ struct ThinPoolSideChange {
 };
 //
 // The udev events the caller need not wait for go to `udev_reaper`.
-Result<void> apply_pool_change(ManagedPool& pool, const model::Pool& next, kmod::KernelTargets& targets,
+Result<void> apply_pool_change(ManagedPool& pool, const model::Pool& next, SharedTargets& targets,
                                executor::UdevReaper& udev_reaper, const ThinPoolSideChange* thin = nullptr);
 
 // Brings the pool's dm devices to its committed model without writing metadata: start-up
 // reconciliation, after assemble_pool has settled which document is committed. Devices of
 // uncommitted transactions get error tables and are removed; suspended devices resume.
-Result<void> reconcile_pool(ManagedPool& pool, kmod::KernelTargets& targets, executor::UdevReaper& udev_reaper);
+// Reconciles a pool whose devices differ from its committed metadata (ManagedPool::unhealed),
+// as start-up does, and clears `unhealed` once the kernel agrees. Nothing to do is success.
+Result<void> heal_pool(ManagedPool& pool, SharedTargets& targets, executor::UdevReaper& udev_reaper);
+
+Result<void> reconcile_pool(ManagedPool& pool, SharedTargets& targets, executor::UdevReaper& udev_reaper);
 
 // The plan reconcile_pool would run now; reads the kernel, changes nothing.
 Result<planner::Plan> plan_reconciliation(const ManagedPool& pool);

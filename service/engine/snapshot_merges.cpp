@@ -44,7 +44,7 @@ Result<void> check_snapshot_valid(const model::Pool& pool, const model::Volume& 
     return {};
 }
 
-Result<std::vector<std::string>> start_pending_merges(ManagedPool& pool, kmod::KernelTargets& targets,
+Result<std::vector<std::string>> start_pending_merges(ManagedPool& pool, SharedTargets& targets,
                                                       executor::UdevReaper& udev_reaper)
 {
     std::vector<model::Uuid> pending;

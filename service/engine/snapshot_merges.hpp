@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "kmod/kernel_targets.hpp"
+#include "service/engine/shared_targets.hpp"
 #include "service/executor/udev_reaper.hpp"
 #include "service/engine/engine_error.hpp"
 #include "service/engine/managed_pool.hpp"
@@ -20,7 +20,7 @@ Result<void> check_snapshot_valid(const model::Pool& pool, const model::Volume& 
 
 // Starts each pending merge of the pool whose origin is active and not held open: one
 // transaction each. Returns the names of the snapshots now merging. The caller holds the pool.
-Result<std::vector<std::string>> start_pending_merges(ManagedPool& pool, kmod::KernelTargets& targets,
+Result<std::vector<std::string>> start_pending_merges(ManagedPool& pool, SharedTargets& targets,
                                                       executor::UdevReaper& udev_reaper);
 
 }  // namespace volumes::engine

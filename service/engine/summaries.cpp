@@ -26,6 +26,8 @@ PoolSummary summarize_pool(const ManagedPool& managed)
         summary.size += member.extent_count * pool.extent_size;
     }
     summary.free = allocator::free_extent_count(pool) * pool.extent_size;
+    if (!managed.unhealed.empty())
+        summary.problems.push_back(managed.unhealed);
     return summary;
 }
 

@@ -8,7 +8,15 @@
 // reconciliation repairs whatever a crash there leaves behind.
 //
 // VOLUMESD_FAULT=<point>       the process kills itself with SIGKILL on reaching <point>
-// VOLUMESD_FAULT=<point>:fail  the point returns ErrorCode::Fault instead (tests of revert)
+// VOLUMESD_FAULT=<point>:fail  the point returns ErrorCode::Fault instead (tests of revert).
+//                              After the commit it stands for every later step failing:
+//                              the transaction stops there (tests of healing)
+// VOLUMESD_FAULT=<point>:fail-at=<n>  the same, only the n-th time (from 1) the process
+//                              reaches <point>: every other transaction of a daemon (start-up
+//                              reconciliation counts, and healing) goes through
+// VOLUMESD_FAULT=<point>:hold-at=<n>  the n-th time, the thread that reaches <point> waits
+//                              there while kFaultHoldFile exists (two minutes at most); the
+//                              rest of the process goes on: a test holds one pool's change
 // VOLUMESD_FAULT=<point>:stop  the process stops itself (SIGSTOP) there and goes on when
 //                              continued (SIGCONT): a test looks at it mid-transaction
 //
@@ -17,6 +25,8 @@
 // metadata writer adds "member-precommitted" and "member-committed" (after the first member
 // of several).
 namespace volumes::executor {
+
+inline constexpr const char* kFaultHoldFile = "/run/volumesd-fault-hold";
 
 // Every point a transaction may reach, in that order.
 inline constexpr std::string_view fault_points[] = {

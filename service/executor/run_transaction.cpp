@@ -128,10 +128,19 @@ std::unexpected<Error> revert(KernelChanges& changes, MetadataCommit& metadata, 
 }
 
 // Everything after the commit. The new metadata is the pool's truth now, so every step is
-// tried; the first failure is returned for reconciliation to finish.
+// tried; the first failure is returned for reconciliation to finish. A fault point set to
+// fail stands for the failure of every step after it: they are not tried.
 Result<void> finish(const Planned& planned, UdevWaits& udev)
 {
     std::optional<Error> first;
+    const auto stopped_at = [&](std::string_view point) -> std::optional<Error> {
+        auto reached = fault_point(point);
+        if (reached)
+            return std::nullopt;
+        Error error = first.value_or(reached.error());
+        error.committed = true;
+        return error;
+    };
     const auto note = [&](const Result<void>& result) {
         if (!result && !first)
             first = result.error();
@@ -142,17 +151,20 @@ Result<void> finish(const Planned& planned, UdevWaits& udev)
     };
     const auto& steps = planned.plan.steps;
 
-    note(fault_point("committed"));
+    if (auto stop = stopped_at("committed"))
+        return std::unexpected(std::move(*stop));
     for (const auto& step : steps)
         if (const auto* resume = std::get_if<planner::Resume>(&step))
             note_kernel(dm::resume(kmod::DeviceId::by_uuid(resume->uuid), udev.cookie(resume->awaited),
                                    resume->udev_identity));
-    note(fault_point("resumed"));
+    if (auto stop = stopped_at("resumed"))
+        return std::unexpected(std::move(*stop));
     for (const auto& step : steps)
         if (const auto* rename = std::get_if<planner::Rename>(&step))
             note_kernel(dm::rename(kmod::DeviceId::by_name(rename->old_name), rename->name, udev.awaited,
                                    rename->udev_identity));
-    note(fault_point("renamed"));
+    if (auto stop = stopped_at("renamed"))
+        return std::unexpected(std::move(*stop));
 
     // A leaving device that never had a live table may hold an inactive one (left by a
     // transaction that died before its commit) mapping another leaving device, which could
@@ -165,7 +177,8 @@ Result<void> finish(const Planned& planned, UdevWaits& udev)
     for (const auto& step : steps)
         if (const auto* remove = std::get_if<planner::Remove>(&step))
             note_kernel(dm::remove(kmod::DeviceId::by_uuid(remove->uuid), udev.awaited));
-    note(fault_point("removed"));
+    if (auto stop = stopped_at("removed"))
+        return std::unexpected(std::move(*stop));
 
     for (const auto& step : steps)
         if (std::holds_alternative<planner::WaitForUdev>(step))

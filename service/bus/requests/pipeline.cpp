@@ -14,7 +14,7 @@ engine::Result<Done> done(engine::Result<void> result)
 }
 
 Pipeline::Pipeline(engine::Engine& engine, BusLoop& loop, WorkQueues& queues, Authority& authority)
-    : engine_(engine), loop_(loop), queues_(queues), authority_(authority)
+    : engine_(engine), loop_(loop), queues_(queues), authority_(authority), healer_(engine, loop, queues)
 {
 }
 
@@ -22,6 +22,7 @@ void Pipeline::attach(ManagerObject& manager, ObjectTree& tree)
 {
     manager_ = &manager;
     tree_ = &tree;
+    healer_.attach(tree);
 }
 
 void Pipeline::check(const CallContext& call, const char* action, const Target& target,

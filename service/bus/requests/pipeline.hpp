@@ -19,6 +19,7 @@
 #include "service/bus/objects/manager_object.hpp"
 #include "service/bus/objects/method_calls.hpp"
 #include "service/bus/objects/object_tree.hpp"
+#include "service/bus/requests/healer.hpp"
 #include "service/bus/requests/reply_guard.hpp"
 #include "service/bus/state/service_state.hpp"
 #include "service/bus/work_queues.hpp"
@@ -122,6 +123,9 @@ public:
     // The caller's uid, for decisions that depend on who calls (Job.Cancel).
     Authority& authority() { return authority_; }
 
+    // Bus thread: heals the pool (Healer), as after a call that left it unlike its metadata.
+    void heal(const std::string& pool) { healer_.heal(pool); }
+
 private:
     // What the bus shows after a call, read on the worker.
     struct Shown {
@@ -145,6 +149,7 @@ private:
     Authority& authority_;
     ManagerObject* manager_ = nullptr;
     ObjectTree* tree_ = nullptr;
+    Healer healer_;
 };
 
 template <class Request, class Outcome, class... Results>
@@ -170,13 +175,16 @@ void Pipeline::run(const CallContext& call, sdbus::Result<Results...>&& result,
                 outcome = engine::fail(engine::ErrorCode::Failed, fmt::format("unexpected failure: {}", e.what()));
             }
             auto pool = method->shows ? method->shows(outcome) : std::optional<std::string>(method->target.pool);
+            const bool heal = !outcome && !method->target.pool.empty() && engine_.needs_healing(method->target.pool);
             auto shown = read_shown(pool, method->shows_problems);
             reply->step("waiting for the bus thread");
             loop_.post([this, reply, method, outcome = std::move(outcome), pool = std::move(pool),
-                        shown = std::move(shown), uid]() mutable {
+                        shown = std::move(shown), uid, heal]() mutable {
                 guarded(*reply, [&] {
                     reply->step("updating the objects");
                     show(pool, std::move(shown));
+                    if (heal)
+                        healer_.heal(method->target.pool);
                     log_outcome(method->target, outcome ? nullptr : &outcome.error());
                     if (!outcome)
                         return reply->fail(to_bus_error(outcome.error()));

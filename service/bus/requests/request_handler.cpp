@@ -88,6 +88,8 @@ void RequestHandler::export_all()
             if (needs_sync_job(volume))
                 start_sync_job(volume.pool, volume.name, "raid1-sync", 0);
         follow_merges(name, 0);
+        if (engine_.needs_healing(name))
+            pipeline_.heal(name);
     }
     loop_.after(kSnapshotRefreshInterval, [this] { refresh_snapshots(); });
 }
