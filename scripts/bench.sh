@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench.sh [<build-dir>] [--bench raid1|snapshot|metadata-snap|all] [-- bench-args...]
+# bench.sh [<build-dir>] [--bench raid1|snapshot|metadata-snap|concurrency|all] [-- bench-args...]
 #
 # Builds <build-dir> (default: build/, configured with -DCMAKE_INSTALL_PREFIX=/usr), boots
 # the qemu guest once (tests/vm/boot-guest.sh) and runs tests/bench's benchmarks there,
@@ -8,6 +8,7 @@
 #   raid1     raid1_split_merge_bench: raid1 split-track + merge (lvconvert --splitmirrors)
 #   snapshot  snapshot_merge_bench: CoW snapshot + merge (lvcreate -s, lvconvert --merge)
 #   metadata-snap  metadata_snap_bench: thin-pool ReserveMetadataSnap/ReleaseMetadataSnap
+#   concurrency  concurrency_bench: N clients creating/removing volumes on 1, 2, 4 pools (and VGs)
 #             (dmsetup message reserve_metadata_snap/release_metadata_snap on an lvm2 pool)
 #   all       every one, one after the other (the default)
 # The figures are printed at the end and kept in <build-dir>/bench-guest/results/bench.txt.
@@ -15,7 +16,7 @@
 # different options, so pick one with --bench when passing any, e.g.
 #   bench.sh --bench raid1 -- --write-mib 64
 #
-# bench.sh --guest <build-dir> <results-dir> <raid1|snapshot|metadata-snap|all> [bench-args...]   (inside the guest)
+# bench.sh --guest <build-dir> <results-dir> <raid1|snapshot|metadata-snap|concurrency|all> [bench-args...]   (inside the guest)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -24,9 +25,10 @@ programs_for() {
     raid1) echo raid1_split_merge_bench ;;
     snapshot) echo snapshot_merge_bench ;;
     metadata-snap) echo metadata_snap_bench ;;
-    all) echo raid1_split_merge_bench snapshot_merge_bench metadata_snap_bench ;;
+    concurrency) echo concurrency_bench ;;
+    all) echo raid1_split_merge_bench snapshot_merge_bench metadata_snap_bench concurrency_bench ;;
     *)
-      echo "bench.sh: unknown benchmark '$1' (raid1, snapshot, metadata-snap or all)" >&2
+      echo "bench.sh: unknown benchmark '$1' (raid1, snapshot, metadata-snap, concurrency or all)" >&2
       return 2
       ;;
   esac
@@ -64,7 +66,7 @@ which=all
 while [[ $# -gt 0 && $1 != -- ]]; do
   case $1 in
     --bench)
-      [[ $# -ge 2 ]] || { echo "bench.sh: --bench needs raid1, snapshot, metadata-snap or all" >&2; exit 2; }
+      [[ $# -ge 2 ]] || { echo "bench.sh: --bench needs raid1, snapshot, metadata-snap, concurrency or all" >&2; exit 2; }
       which=$2
       shift 2
       ;;

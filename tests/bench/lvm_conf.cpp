@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
+#include <vector>
 
 #include <fmt/core.h>
 
@@ -12,13 +13,21 @@ namespace volumes::bench {
 void write_lvm_conf(const std::string& dir, const std::string& first, const std::string& second,
                     const std::string& extra_global)
 {
+    write_lvm_conf(dir, std::vector<std::string>{first, second}, extra_global);
+}
+
+void write_lvm_conf(const std::string& dir, const std::vector<std::string>& devices, const std::string& extra_global)
+{
+    std::string accepted;
+    for (const auto& device : devices)
+        accepted += fmt::format("\"a|^{}$|\", ", device);
     const bool udev = std::filesystem::exists("/lib/udev/rules.d/95-dm-notify.rules") &&
                       std::filesystem::exists("/run/udev/control");
     std::filesystem::create_directories(dir);
     std::ofstream conf(dir + "/lvm.conf");
     conf << fmt::format(R"(devices {{
-    filter = [ "a|^{0}$|", "a|^{1}$|", "r|.*|" ]
-    global_filter = [ "a|^{0}$|", "a|^{1}$|", "r|.*|" ]
+    filter = [ {0}"r|.*|" ]
+    global_filter = [ {0}"r|.*|" ]
     use_devicesfile = 0
 }}
 activation {{
@@ -34,7 +43,7 @@ backup {{
     archive_dir = "{3}/archive"
 }}
 )",
-                        first, second, udev ? 1 : 0, dir, extra_global);
+                        accepted, "", udev ? 1 : 0, dir, extra_global);
     if (!conf)
         throw std::runtime_error(fmt::format("writing {}/lvm.conf", dir));
     ::setenv("LVM_SYSTEM_DIR", dir.c_str(), 1);
