@@ -24,6 +24,9 @@ Result<void> check_path(const std::string& path)
     if (path.size() >= PATH_MAX)
         return fail(ErrorCode::InvalidArgument,
                     fmt::format("a device path of {} bytes: paths are shorter than {}", path.size(), PATH_MAX));
+    if (path.empty() || path.front() != '/')
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("device '{}' is not an absolute path; pass paths like /dev/sdb", path));
     return {};
 }
 
@@ -35,15 +38,16 @@ Result<void> check_request(const std::string& name, const std::vector<std::strin
     if (auto fits = model::check_dm_names_fit(name, {}); !fits)
         return std::unexpected(from_model(fits.error()));
     if (paths.empty())
-        return fail(ErrorCode::InvalidArgument, "a pool needs at least one device");
+        return fail(ErrorCode::InvalidArgument, "a pool needs at least one device; pass their paths, e.g. [\"/dev/sdb\"]");
     for (const auto& path : paths)
         if (auto checked = check_path(path); !checked)
             return checked;
     if (std::set<std::string>(paths.begin(), paths.end()).size() != paths.size())
         return fail(ErrorCode::InvalidArgument, "a device is listed twice");
-    if (options.extent_size < metadata::kMiB || !std::has_single_bit(options.extent_size))
+    if (options.extent_size < metadata::kMiB || !std::has_single_bit(options.extent_size) ||
+        options.extent_size > metadata::kMaxExtentSize)
         return fail(ErrorCode::InvalidArgument,
-                    fmt::format("the extent size must be a power of two of at least 1 MiB, not {}", options.extent_size));
+                    fmt::format("the extent size must be a power of two from 1 MiB to 1 TiB, not {}", options.extent_size));
     return {};
 }
 
