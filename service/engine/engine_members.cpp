@@ -10,15 +10,27 @@
 // The Engine's changes to a pool's members: AddMember and RemoveMember.
 namespace volumes::engine {
 
+namespace {
+
+// Members change only while every member is there: each commits the new member list.
+Result<void> check_complete(const ManagedPool& managed, std::string_view what)
+{
+    if (managed.complete())
+        return {};
+    return fail(ErrorCode::Busy, fmt::format("pool '{}' misses {} member(s); {} one when they are back",
+                                             managed.pool.name, managed.missing.size(), what));
+}
+
+}  // namespace
+
 Result<PoolSummary> Engine::add_member(std::string_view name, const std::string& device, bool force)
 {
     auto locked = lock_owned_pool(name);
     if (!locked)
         return std::unexpected(locked.error());
     auto& managed = *locked->pool;
-    if (!managed.complete())
-        return fail(ErrorCode::Busy, fmt::format("pool '{}' misses {} member(s); add one when they are back",
-                                                 managed.pool.name, managed.missing.size()));
+    if (auto complete = check_complete(managed, "add"); !complete)
+        return std::unexpected(complete.error());
     auto member = prepare_new_member(managed.pool, device, force);
     if (!member)
         return std::unexpected(member.error());
@@ -52,9 +64,8 @@ Result<PoolSummary> Engine::remove_member(std::string_view name, const std::stri
     if (!locked)
         return std::unexpected(locked.error());
     auto& managed = *locked->pool;
-    if (!managed.complete())
-        return fail(ErrorCode::Busy, fmt::format("pool '{}' misses {} member(s); remove one when they are back",
-                                                 managed.pool.name, managed.missing.size()));
+    if (auto complete = check_complete(managed, "remove"); !complete)
+        return std::unexpected(complete.error());
     std::vector<MemberIdentity> identities;
     for (const auto& member : managed.members)
         identities.push_back({member.area.label().member_uuid, member.device.path(),
