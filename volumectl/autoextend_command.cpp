@@ -69,10 +69,10 @@ Output pool_autoextend(Session& session, const AutoextendArgs& args)
     check_pool_target(args.target);
     if (!args.policy.empty() || args.inherit)
         throw UsageError("a pool takes --thin-pools and --snapshots; a policy or --inherit is for POOL/VOLUME");
-    const auto thin_pools = args.thin_pools.empty() ? std::nullopt
-                                                    : std::optional(parse_policy(args.thin_pools, "--thin-pools"));
-    const auto snapshots = args.snapshots.empty() ? std::nullopt
-                                                  : std::optional(parse_policy(args.snapshots, "--snapshots"));
+    // Outer nullopt: not given; inner nullopt: "off".
+    using Given = std::optional<std::optional<Policy>>;
+    const Given thin_pools = args.thin_pools.empty() ? Given() : Given(parse_policy(args.thin_pools, "--thin-pools"));
+    const Given snapshots = args.snapshots.empty() ? Given() : Given(parse_policy(args.snapshots, "--snapshots"));
     auto pool = session.pool(args.target);
     const auto options = session.call_options();
     if (thin_pools) {
