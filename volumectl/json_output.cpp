@@ -18,6 +18,11 @@ json optional_json(const std::optional<T>& value, F convert)
     return value ? convert(*value) : json(nullptr);
 }
 
+json autoextend_json(const vc::AutoextendInfo& policy)
+{
+    return {{"threshold", policy.threshold}, {"step", policy.step}, {"inherited", policy.inherited}};
+}
+
 json raid1_json(const vc::Raid1Info& raid1)
 {
     json images = json::array();
@@ -41,7 +46,8 @@ json snapshot_json(const vc::SnapshotInfo& snapshot)
             {"used_sectors", snapshot.used_sectors},
             {"total_sectors", snapshot.total_sectors},
             {"invalid", snapshot.invalid},
-            {"merge_state", snapshot.merge_state}};
+            {"merge_state", snapshot.merge_state},
+            {"autoextend", autoextend_json(snapshot.autoextend)}};
 }
 
 json thin_pool_json(const vc::ThinPoolInfo& pool)
@@ -55,7 +61,8 @@ json thin_pool_json(const vc::ThinPoolInfo& pool)
             {"below_low_water", pool.below_low_water},
             {"needs_check", pool.needs_check},
             {"held_metadata_root", pool.held_metadata_root},
-            {"metadata_device", pool.metadata_device}};
+            {"metadata_device", pool.metadata_device},
+            {"autoextend", autoextend_json(pool.autoextend)}};
 }
 
 json thin_json(const vc::ThinInfo& thin)
@@ -73,7 +80,11 @@ json to_json(const vc::PoolInfo& pool)
             {{"uuid", member.uuid}, {"device", member.device}, {"size", member.size}, {"present", member.present}});
     return {{"object", pool.path},   {"name", pool.name},         {"uuid", pool.uuid},
             {"size", pool.size},     {"free", pool.free},         {"extent_size", pool.extent_size},
-            {"complete", pool.complete}, {"problems", pool.problems}, {"members", members}};
+            {"complete", pool.complete}, {"problems", pool.problems}, {"members", members},
+            {"autoextend", {{"thin_pool", {{"threshold", pool.thin_pool_autoextend.threshold},
+                                           {"step", pool.thin_pool_autoextend.step}}},
+                            {"snapshot", {{"threshold", pool.snapshot_autoextend.threshold},
+                                          {"step", pool.snapshot_autoextend.step}}}}}};
 }
 
 json to_json(const vc::VolumeInfo& volume)

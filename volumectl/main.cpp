@@ -66,6 +66,7 @@ int main(int argc, char** argv)
     add_raid1_and_snapshot_commands(app, commands);
     add_thin_commands(app, commands);
     add_lifetime_commands(app, commands);
+    add_autoextend_command(app, commands);
 
     try {
         app.parse(argc, argv);

@@ -54,6 +54,20 @@ std::string volume_label(const vc::VolumeInfo& volume)
     return volume.pool_name + "/" + volume.name;
 }
 
+namespace {
+
+// "at 80% used, by 20%" or "off", with " (the pool's)" for a volume that inherits it.
+std::string autoextend_words(const vc::AutoextendInfo& policy, bool volume)
+{
+    auto words = policy.threshold >= 100 ? std::string("off")
+                                          : fmt::format("at {}% used, by {}%", policy.threshold, policy.step);
+    if (volume && policy.inherited)
+        words += " (the pool's)";
+    return words;
+}
+
+}  // namespace
+
 std::string describe(const vc::PoolInfo& pool)
 {
     std::string out = fmt::format("pool {}\n", pool.name);
@@ -66,6 +80,8 @@ std::string describe(const vc::PoolInfo& pool)
     for (const auto& member : pool.members)
         out += line("member", fmt::format("{} {} {}{}", member.device.empty() ? "-" : member.device, member.uuid,
                                           format_size(member.size), member.present ? "" : " (missing)"));
+    out += line("autoextend thin pools", autoextend_words(pool.thin_pool_autoextend, false));
+    out += line("autoextend snapshots", autoextend_words(pool.snapshot_autoextend, false));
     for (const auto& problem : pool.problems)
         out += line("problem", problem);
     return out;
@@ -100,6 +116,7 @@ std::string describe(const vc::VolumeInfo& volume)
         out += line("cow used", fmt::format("{} of {} sectors", volume.snapshot->used_sectors, volume.snapshot->total_sectors));
         out += line("invalid", yes_no(volume.snapshot->invalid));
         out += line("merge state", volume.snapshot->merge_state);
+        out += line("autoextend", autoextend_words(volume.snapshot->autoextend, true));
     }
     if (volume.thin_pool) {
         const auto& pool = *volume.thin_pool;
@@ -111,6 +128,7 @@ std::string describe(const vc::VolumeInfo& volume)
         out += line("needs check", yes_no(pool.needs_check));
         out += line("held metadata root", pool.held_metadata_root ? std::to_string(pool.held_metadata_root) : "-");
         out += line("metadata device", pool.metadata_device);
+        out += line("autoextend", autoextend_words(pool.autoextend, true));
     }
     if (volume.thin) {
         out += line("thin pool", none_if_root(volume.thin->thin_pool));

@@ -269,6 +269,24 @@ void Client::resize_thin_pool(const std::string& thin_pool, std::uint64_t data_s
     translated([&] { ThinPoolCalls(impl_->bus(), thin_pool).Resize(data_size, metadata_size, to_dbus(options)); });
 }
 
+void Client::set_pool_autoextend(const std::string& pool, const std::string& kind, std::uint32_t threshold,
+                                 std::uint32_t step, const Options& options)
+{
+    translated([&] { PoolCalls(impl_->bus(), pool).SetAutoextend(kind, threshold, step, to_dbus(options)); });
+}
+
+void Client::set_snapshot_autoextend(const std::string& snapshot, std::uint32_t threshold, std::uint32_t step,
+                                     const Options& options)
+{
+    translated([&] { SnapshotCalls(impl_->bus(), snapshot).SetAutoextend(threshold, step, to_dbus(options)); });
+}
+
+void Client::set_thin_pool_autoextend(const std::string& thin_pool, std::uint32_t threshold, std::uint32_t step,
+                                      const Options& options)
+{
+    translated([&] { ThinPoolCalls(impl_->bus(), thin_pool).SetAutoextend(threshold, step, to_dbus(options)); });
+}
+
 void Client::cancel_job(const std::string& job, const Options& options)
 {
     translated([&] { JobCalls(impl_->bus(), job).Cancel(to_dbus(options)); });

@@ -43,6 +43,24 @@ const Properties* interface_of(const InterfacesAndProperties& interfaces, const 
     return found == interfaces.end() ? nullptr : &found->second;
 }
 
+// A volume's Autoextend (threshold, step, inherited).
+void read_autoextend(const Properties& p, AutoextendInfo& out)
+{
+    sdbus::Struct<std::uint32_t, std::uint32_t, bool> policy;
+    read(p, "Autoextend", policy);
+    if (p.contains("Autoextend"))
+        out = {policy.get<0>(), policy.get<1>(), policy.get<2>()};
+}
+
+// A pool's default (threshold, step).
+void read_pool_autoextend(const Properties& p, const char* name, AutoextendInfo& out)
+{
+    sdbus::Struct<std::uint32_t, std::uint32_t> policy;
+    read(p, name, policy);
+    if (p.contains(name))
+        out = {policy.get<0>(), policy.get<1>(), true};
+}
+
 PoolInfo decode_pool(const std::string& path, const Properties& p)
 {
     PoolInfo pool;
@@ -58,6 +76,8 @@ PoolInfo decode_pool(const std::string& path, const Properties& p)
     read(p, "ExtentSize", pool.extent_size);
     read(p, "Complete", pool.complete);
     read(p, "Problems", pool.problems);
+    read_pool_autoextend(p, "ThinPoolAutoextend", pool.thin_pool_autoextend);
+    read_pool_autoextend(p, "SnapshotAutoextend", pool.snapshot_autoextend);
     return pool;
 }
 
@@ -91,6 +111,7 @@ SnapshotInfo decode_snapshot(const Properties& p)
     read(p, "TotalSectors", snapshot.total_sectors);
     read(p, "Invalid", snapshot.invalid);
     read(p, "MergeState", snapshot.merge_state);
+    read_autoextend(p, snapshot.autoextend);
     return snapshot;
 }
 
@@ -107,6 +128,7 @@ ThinPoolInfo decode_thin_pool(const Properties& p)
     read(p, "NeedsCheck", pool.needs_check);
     read(p, "HeldMetadataRoot", pool.held_metadata_root);
     read(p, "MetadataDevice", pool.metadata_device);
+    read_autoextend(p, pool.autoextend);
     return pool;
 }
 

@@ -41,7 +41,14 @@ private:
     void onInterfacesRemoved(const sdbus::ObjectPath&, const std::vector<std::string>&) override {}
 };
 
-using PoolCalls = CallProxy<generated::Pool_proxy>;
+class PoolCalls : public CallProxy<generated::Pool_proxy> {
+public:
+    using CallProxy::CallProxy;
+
+private:
+    void onSpaceWarning(const sdbus::ObjectPath&, const std::string&, const std::string&) override {}
+};
+
 using VolumeCalls = CallProxy<generated::Volume_proxy>;
 using TrackedImageCalls = CallProxy<generated::TrackedImage_proxy>;
 using ThinPoolCalls = CallProxy<generated::ThinPool_proxy>;

@@ -13,6 +13,7 @@
 #include "kmod/kernel_targets.hpp"
 #include "service/executor/udev_reaper.hpp"
 #include "service/planner/plan.hpp"
+#include "service/engine/autoextend_changes.hpp"
 #include "service/engine/engine_error.hpp"
 #include "service/engine/managed_pool.hpp"
 #include "service/engine/pool_creation.hpp"
@@ -180,6 +181,23 @@ public:
     // for a mutation.
     Result<std::optional<ThinPoolUsage>> thin_pool_usage(std::string_view pool, std::string_view thin_pool) const;
     Result<std::optional<std::uint64_t>> thin_mapped_sectors(std::string_view pool, std::string_view thin) const;
+
+    // ---- Autoextend (engine_autoextend.cpp, decided by autoextend_changes.hpp)
+    struct AutoextendReport {
+        std::vector<AutoextendGrowth> grown;
+        std::vector<AutoextendShortfall> shortfalls;
+    };
+    // Reads the usage of the pool's active thin pools (data and metadata, in mode "rw" or
+    // "out_of_data_space" without needs_check) and valid CoW snapshots from the kernel, and
+    // grows what crossed its threshold (engine::plan_autoextend) in one transaction; none when
+    // nothing grows. Busy/NotSupported as any change (an incomplete or foreign pool).
+    Result<AutoextendReport> autoextend(std::string_view pool);
+    // The pool's default policy for its thin pools (`snapshots` false) or CoW snapshots, and a
+    // thin pool's or snapshot's own (nullopt: the pool's again); each one metadata transaction.
+    Result<void> set_pool_autoextend(std::string_view pool, bool snapshots, const model::AutoextendPolicy& policy);
+    Result<void> set_volume_autoextend(std::string_view pool, std::string_view volume,
+                                       const std::optional<model::AutoextendPolicy>& policy);
+    // ---- end of autoextend
 
 private:
     explicit Engine(kmod::KernelTargets targets) : targets_(std::move(targets)) {}

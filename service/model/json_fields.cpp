@@ -102,6 +102,14 @@ Result<const nlohmann::json*> JsonFields::array(std::string_view key)
     return value;
 }
 
+Result<const nlohmann::json*> JsonFields::object(std::string_view key)
+{
+    const auto* value = find(key);
+    if (!value || !value->is_object())
+        return missing(key, "object");
+    return value;
+}
+
 Result<void> JsonFields::no_other_keys() const
 {
     for (const auto& item : object_->items())

@@ -32,6 +32,7 @@ public:
     Result<std::string> string(std::string_view key);
     Result<Uuid> uuid(std::string_view key);
     Result<const nlohmann::json*> array(std::string_view key);
+    Result<const nlohmann::json*> object(std::string_view key);
 
     // Unsupported naming the first key none of the calls above asked for.
     Result<void> no_other_keys() const;

@@ -9,6 +9,7 @@
 
 #include <fmt/core.h>
 
+#include "service/model/autoextend_policy.hpp"
 #include "service/model/names.hpp"
 #include "service/model/volume_lookup.hpp"
 
@@ -237,6 +238,23 @@ Result<void> check_tracked_image(const Pool& pool, const Volume& volume, const T
     return {};
 }
 
+// A policy out of bounds (autoextend_policy.hpp) is Corrupt in a document.
+Result<void> checked_policy(const std::optional<AutoextendPolicy>& policy, const std::string& what)
+{
+    if (!policy)
+        return {};
+    if (auto checked = check_autoextend_policy(*policy, what); !checked)
+        return corrupt(checked.error().message);
+    return {};
+}
+
+Result<void> check_pool_policies(const Pool& pool)
+{
+    if (auto checked = checked_policy(pool.thin_pool_autoextend, "the pool's thin pool autoextend"); !checked)
+        return checked;
+    return checked_policy(pool.snapshot_autoextend, "the pool's snapshot autoextend");
+}
+
 Result<void> check_snapshot(const Pool& pool, const Volume& volume, const SnapshotLayout& snapshot)
 {
     const Volume* origin = find_volume(pool, snapshot.origin);
@@ -249,7 +267,7 @@ Result<void> check_snapshot(const Pool& pool, const Volume& volume, const Snapsh
     if (!is_power_of_two(snapshot.chunk_size) || snapshot.chunk_size < 4 * KiB || snapshot.chunk_size > GiB)
         return corrupt(fmt::format("snapshot {} has chunk size {}, not a power of two from 4 KiB to 1 GiB",
                                    describe(volume), snapshot.chunk_size));
-    return {};
+    return checked_policy(snapshot.autoextend, fmt::format("snapshot {}", describe(volume)));
 }
 
 Result<void> check_merges(const Pool& pool)
@@ -277,7 +295,7 @@ Result<void> check_thin_pool(const Pool&, const Volume& volume, const ThinPoolLa
     if (thin_pool.block_size == 0 || thin_pool.block_size % (64 * KiB) != 0 || thin_pool.block_size > GiB)
         return corrupt(fmt::format("thin pool {} has block size {}, not a multiple of 64 KiB up to 1 GiB",
                                    describe(volume), thin_pool.block_size));
-    return {};
+    return checked_policy(thin_pool.autoextend, fmt::format("thin pool {}", describe(volume)));
 }
 
 bool is_thin_of(const Volume& volume, const Uuid& pool, std::uint32_t thin_id)
@@ -367,8 +385,9 @@ Result<void> check_activation(const Pool& pool)
 Result<void> check_pool(const Pool& pool)
 {
     // In the order of the rules in pool_checks.hpp, so the message names the first one broken.
-    constexpr std::array<Result<void> (*)(const Pool&), 12> rules{
+    constexpr std::array<Result<void> (*)(const Pool&), 13> rules{
         check_names,
+        check_pool_policies,
         check_uuids,
         check_extents,
         check_each<LinearLayout, check_linear>,

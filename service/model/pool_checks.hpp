@@ -19,6 +19,8 @@ namespace volumes::model {
 // - thin pool: meta and data non-empty, block_size a multiple of 64 KiB up to 1 GiB; thin:
 //   pool is a thin pool, thin ids unique in their pool and below its next_thin_id and 2^24,
 //   virtual_size a positive multiple of 512, origin_thin_id names a thin of the same pool;
+// - an autoextend policy (the pool's defaults, a thin pool's, a snapshot's): threshold 50..100
+//   and step 1..100 percent (autoextend_policy.hpp);
 // - an active snapshot has an active origin, an active thin an active pool.
 Result<void> check_pool(const Pool& pool);
 

@@ -31,6 +31,19 @@ std::string_view merge_name(SnapshotMergeState state)
 
 // ---- encoding
 
+json encode_policy(const AutoextendPolicy& policy)
+{
+    return {{"threshold_percent", policy.threshold_percent}, {"step_percent", policy.step_percent}};
+}
+
+// Written only when set, so a pool that never had a policy set keeps the document an older
+// volumesd reads.
+void encode_optional_policy(json& out, const char* key, const std::optional<AutoextendPolicy>& policy)
+{
+    if (policy)
+        out[key] = encode_policy(*policy);
+}
+
 json encode_extent_map(const ExtentMap& map)
 {
     json runs = json::array();
@@ -73,6 +86,7 @@ struct LayoutEncoder {
         out["cow"] = encode_extent_map(snapshot.cow);
         out["chunk_size"] = snapshot.chunk_size;
         out["merge"] = merge_name(snapshot.merge);
+        encode_optional_policy(out, "autoextend", snapshot.autoextend);
     }
     void operator()(const ThinPoolLayout& pool) const
     {
@@ -86,6 +100,7 @@ struct LayoutEncoder {
         if (pool.held_metadata_root)
             out["held_metadata_root"] = *pool.held_metadata_root;
         out["next_thin_id"] = pool.next_thin_id;
+        encode_optional_policy(out, "autoextend", pool.autoextend);
     }
     void operator()(const ThinLayout& thin) const
     {
@@ -124,6 +139,31 @@ Result<ExtentMap> decode_extent_map(JsonFields& fields, std::string_view key)
         map.push_back(ExtentRun{*member, *start, *count});
     }
     return map;
+}
+
+// The policy under `key`, nullopt when the key is absent.
+Result<std::optional<AutoextendPolicy>> decode_optional_policy(JsonFields& fields, std::string_view key)
+{
+    if (!fields.has(key))
+        return std::nullopt;
+    const auto value = fields.object(key);
+    if (!value)
+        return std::unexpected(value.error());
+    auto policy_fields = JsonFields::open(**value, fmt::format("{}.{}", fields.path(), key));
+    if (!policy_fields)
+        return std::unexpected(policy_fields.error());
+    AutoextendPolicy policy;
+    const auto threshold = policy_fields->u32("threshold_percent");
+    if (!threshold)
+        return std::unexpected(threshold.error());
+    policy.threshold_percent = *threshold;
+    const auto step = policy_fields->u32("step_percent");
+    if (!step)
+        return std::unexpected(step.error());
+    policy.step_percent = *step;
+    if (const auto other = policy_fields->no_other_keys(); !other)
+        return std::unexpected(other.error());
+    return policy;
 }
 
 Result<VolumeLayout> decode_linear(JsonFields& fields)
@@ -221,6 +261,10 @@ Result<VolumeLayout> decode_snapshot(JsonFields& fields)
     if (!merge)
         return std::unexpected(merge.error());
     snapshot.merge = *merge;
+    auto autoextend = decode_optional_policy(fields, "autoextend");
+    if (!autoextend)
+        return std::unexpected(autoextend.error());
+    snapshot.autoextend = *autoextend;
     return snapshot;
 }
 
@@ -261,6 +305,10 @@ Result<VolumeLayout> decode_thin_pool(JsonFields& fields)
     if (!next_thin_id)
         return std::unexpected(next_thin_id.error());
     pool.next_thin_id = *next_thin_id;
+    auto autoextend = decode_optional_policy(fields, "autoextend");
+    if (!autoextend)
+        return std::unexpected(autoextend.error());
+    pool.autoextend = *autoextend;
     return pool;
 }
 
@@ -379,6 +427,15 @@ Result<Pool> decode_pool_fields(const json& value)
         return std::unexpected(extent_size.error());
     pool.extent_size = *extent_size;
 
+    auto thin_pool_autoextend = decode_optional_policy(*fields, "thin_pool_autoextend");
+    if (!thin_pool_autoextend)
+        return std::unexpected(thin_pool_autoextend.error());
+    pool.thin_pool_autoextend = *thin_pool_autoextend;
+    auto snapshot_autoextend = decode_optional_policy(*fields, "snapshot_autoextend");
+    if (!snapshot_autoextend)
+        return std::unexpected(snapshot_autoextend.error());
+    pool.snapshot_autoextend = *snapshot_autoextend;
+
     const auto members = fields->array("members");
     if (!members)
         return std::unexpected(members.error());
@@ -428,6 +485,8 @@ json encode_pool(const Pool& pool)
     };
     if (!pool.owner.empty())
         encoded["owner"] = pool.owner;
+    encode_optional_policy(encoded, "thin_pool_autoextend", pool.thin_pool_autoextend);
+    encode_optional_policy(encoded, "snapshot_autoextend", pool.snapshot_autoextend);
     return encoded;
 }
 

@@ -56,6 +56,15 @@ struct TrackedImageLayout {
     bool operator==(const TrackedImageLayout&) const = default;
 };
 
+// When a thin pool's data or metadata, or a CoW snapshot's COW, grows on its own: once its
+// usage reaches `threshold_percent` of its size, by `step_percent` of its size (at least one
+// extent) from the pool's free extents. A threshold of 100 turns it off, as in lvm2.
+struct AutoextendPolicy {
+    std::uint32_t threshold_percent = 80;
+    std::uint32_t step_percent = 20;
+    bool operator==(const AutoextendPolicy&) const = default;
+};
+
 enum class SnapshotMergeState {
     None,
     Pending,  // recorded while the origin or the snapshot was open; starts at the next activation
@@ -70,6 +79,7 @@ struct SnapshotLayout {
     ExtentMap cow;
     std::uint32_t chunk_size = 0;  // bytes, a power of two from 4 KiB
     SnapshotMergeState merge = SnapshotMergeState::None;
+    std::optional<AutoextendPolicy> autoextend;  // unset: the pool's snapshot_autoextend
     bool operator==(const SnapshotLayout&) const = default;
 };
 
@@ -84,6 +94,7 @@ struct ThinPoolLayout {
     std::uint64_t transaction_id = 0;     // the one committed together with this document
     std::optional<std::uint64_t> held_metadata_root;  // set while a metadata snapshot is reserved
     std::uint32_t next_thin_id = 0;       // the thin device id the next thin volume gets
+    std::optional<AutoextendPolicy> autoextend;  // unset: the pool's thin_pool_autoextend
     bool operator==(const ThinPoolLayout&) const = default;
 };
 
@@ -123,6 +134,10 @@ struct Pool {
     std::uint64_t extent_size = 0;  // bytes, equal to every member label's
     std::vector<Member> members;
     std::vector<Volume> volumes;
+    // The autoextend policy of the pool's thin pools and CoW snapshots that set none of their
+    // own; unset: AutoextendPolicy's defaults.
+    std::optional<AutoextendPolicy> thin_pool_autoextend;
+    std::optional<AutoextendPolicy> snapshot_autoextend;
     bool operator==(const Pool&) const = default;
 };
 

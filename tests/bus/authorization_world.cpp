@@ -86,6 +86,8 @@ std::optional<Call> AuthorizationWorld::valid_call(const std::string& interface,
         return on(spare_pool, CallArguments().s(free_device));
     if (key == "Pool.RemoveMember")
         return on(spare_pool, CallArguments().s(spare_member));
+    if (key == "Pool.SetAutoextend")
+        return on(pool, CallArguments().s("thin_pool").u(70).u(30));
     if (key == "Volume.Resize")
         return on(linear, CallArguments().t(8 * mib));
     if (key == "Volume.Rename")
@@ -104,12 +106,16 @@ std::optional<Call> AuthorizationWorld::valid_call(const std::string& interface,
         return on(image, CallArguments());
     if (key == "Job.Cancel")
         return on(job, CallArguments());
-    if (key == "Snapshot.Merge") {
+    if (key == "Snapshot.Merge" || key == "Snapshot.SetAutoextend") {
         const auto snapshot = extra(snapshot_interface);
-        return snapshot ? std::optional(on(*snapshot, CallArguments())) : std::nullopt;
+        if (!snapshot)
+            return std::nullopt;
+        if (key == "Snapshot.SetAutoextend")
+            return on(*snapshot, CallArguments().u(90).u(10));
+        return on(*snapshot, CallArguments());
     }
     if (key == "ThinPool.CreateThin" || key == "ThinPool.ReserveMetadataSnap" || key == "ThinPool.ReleaseMetadataSnap" ||
-        key == "ThinPool.Resize") {
+        key == "ThinPool.Resize" || key == "ThinPool.SetAutoextend") {
         const auto thin_pool = extra(thin_pool_interface);
         if (!thin_pool)
             return std::nullopt;
@@ -117,6 +123,8 @@ std::optional<Call> AuthorizationWorld::valid_call(const std::string& interface,
             return on(*thin_pool, CallArguments().s("thin1").t(4 * mib));
         if (key == "ThinPool.Resize")
             return on(*thin_pool, CallArguments().t(32 * mib).t(0));
+        if (key == "ThinPool.SetAutoextend")
+            return on(*thin_pool, CallArguments().u(90).u(10));
         return on(*thin_pool, CallArguments());
     }
     throw std::runtime_error(fmt::format("the test knows no valid arguments for {}.{}: the contract grew, extend "

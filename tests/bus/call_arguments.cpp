@@ -23,6 +23,13 @@ CallArguments& CallArguments::t(std::uint64_t value)
     return *this;
 }
 
+CallArguments& CallArguments::u(std::uint32_t value)
+{
+    signature_ += "u";
+    values_.push_back(std::to_string(value));
+    return *this;
+}
+
 CallArguments& CallArguments::as(const std::vector<std::string>& values)
 {
     signature_ += "as";

@@ -25,6 +25,7 @@ public:
 
     CallArguments& s(std::string value);
     CallArguments& t(std::uint64_t value);
+    CallArguments& u(std::uint32_t value);
     CallArguments& as(const std::vector<std::string>& values);
     CallArguments& options(const std::vector<Option>& options = {});
 

@@ -48,6 +48,10 @@ void SignalRecorder::record(sdbus::Message& message)
         sdbus::ObjectPath origin;
         message >> origin >> signal.success >> signal.message;
         signal.object = origin;
+    } else if (signal.member == "SpaceWarning") {
+        sdbus::ObjectPath volume;
+        message >> volume >> signal.action >> signal.message;
+        signal.object = volume;
     } else if (signal.member == "SyncProgress") {
         message >> signal.action >> signal.ratio >> signal.done_sectors >> signal.total_sectors;
     }

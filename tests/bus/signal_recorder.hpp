@@ -17,14 +17,15 @@ struct RecordedSignal {
     // InterfacesAdded, InterfacesRemoved, PropertiesChanged, Completed, SyncProgress, MergeCompleted
     std::string member;
     std::string path;                     // the object that sent it
-    std::string object;                   // InterfacesAdded/Removed: the object they are about; MergeCompleted: the origin
+    std::string object;                   // InterfacesAdded/Removed: the object they are about; MergeCompleted: the origin;
+                                          // SpaceWarning: the volume
     std::vector<std::string> interfaces;  // InterfacesAdded/Removed: its interfaces
     std::string interface;                // PropertiesChanged: the properties' interface
     // PropertiesChanged: the changed values; InterfacesAdded: every property as "Interface.Name".
     std::map<std::string, sdbus::Variant> values;
     bool success = false;  // Completed, MergeCompleted
-    std::string message;   // Completed, MergeCompleted
-    std::string action;    // SyncProgress
+    std::string message;   // Completed, MergeCompleted, SpaceWarning
+    std::string action;    // SyncProgress; SpaceWarning: its "what"
     double ratio = 0.0;    // SyncProgress
     std::uint64_t done_sectors = 0;   // SyncProgress
     std::uint64_t total_sectors = 0;  // SyncProgress

@@ -153,6 +153,9 @@ TEST_F(BusSnapshotRollback, AnOverflowedSnapshotIsInvalidAndItsMergeIsRefused)
 {
     const auto origin = linear_origin("overflow");
     const auto snapshot = create_snapshot(origin.volume, "small", 4 * mib);
+    // Autoextend would grow the COW from the pool's free extents: off, so that it overflows.
+    const auto off = call(*bus, {snapshot, snapshot_interface, "SetAutoextend", CallArguments().u(100).u(20).options().words()});
+    ASSERT_TRUE(off.ok()) << off.describe();
     // Every chunk written to the origin is copied to the COW first: 8 MiB cannot fit in 4 MiB.
     write_pattern(origin.device, 0, 8 * mib, 41);
     wait_property(snapshot, snapshot_interface, "Invalid", true);

@@ -180,6 +180,9 @@ TEST_F(BusThinBackup, AFullThinPoolShowsOutOfDataSpaceAndBelowLowWater)
     const auto thin_pool =
         call_ok(*bus, {pool, pool_interface, "CreateThinPool",
                        CallArguments().s("tp").t(4 * mib).t(4 * mib).options({{"error_if_no_space", "b", "true"}}).words()});
+    // Autoextend would grow it from the pool's free extents: off, so that it fills.
+    const auto off = call(*bus, {thin_pool, thin_pool_interface, "SetAutoextend", CallArguments().u(100).u(20).options().words()});
+    ASSERT_TRUE(off.ok()) << off.describe();
     const auto volume = call_ok(*bus, {thin_pool, thin_pool_interface, "CreateThin",
                                        CallArguments().s("big").t(16 * mib).options().words()});
     EXPECT_EQ(property_as<std::string>(thin_pool, thin_pool_interface, "Mode"), "rw");

@@ -37,6 +37,20 @@ TEST(VolumectlLocalInput, ThinPoolSizes)
     EXPECT_EQ(offline({"thin-pool", "tank/tp", "1G"}).status, 2);  // no metadata size
 }
 
+TEST(VolumectlLocalInput, AutoextendPolicies)
+{
+    expect_usage_error({"autoextend", "tank/tp", "80"}, "THRESHOLD/STEP");
+    expect_usage_error({"autoextend", "tank/tp", "eighty/20"}, "whole number");
+    expect_usage_error({"autoextend", "tank/tp", "80/-1"}, "whole number");
+    expect_usage_error({"autoextend", "tank/tp", "80/20", "--inherit"}, "--inherit");
+    expect_usage_error({"autoextend", "tank/tp"}, "--inherit");
+    expect_usage_error({"autoextend", "tank/tp", "--thin-pools", "80/20"}, "name POOL");
+    expect_usage_error({"autoextend", "tank", "80/20"}, "POOL/VOLUME");
+    expect_usage_error({"autoextend", "tank", "--inherit"}, "POOL/VOLUME");
+    expect_usage_error({"autoextend", "tank", "--snapshots", "80:20"}, "--snapshots");
+    EXPECT_EQ(offline({"autoextend"}).status, 2);
+}
+
 TEST(VolumectlLocalInput, ThinVolumeAndMetadataSnapTargets)
 {
     expect_usage_error({"thin", "tank/tp", "thin1", "0"}, "SIZE");

@@ -65,6 +65,13 @@ public:
                                   std::uint64_t metadata_size, sdbus::Result<> result) = 0;
 
     virtual void cancel_job(CallContext call, std::uint64_t job, sdbus::Result<> result) = 0;
+
+    // Autoextend: Pool.SetAutoextend, and ThinPool.SetAutoextend / Snapshot.SetAutoextend on
+    // the volume they are called on.
+    virtual void set_pool_autoextend(CallContext call, std::string pool, std::string kind, std::uint32_t threshold,
+                                     std::uint32_t step, sdbus::Result<> result) = 0;
+    virtual void set_volume_autoextend(CallContext call, VolumeRef volume, std::uint32_t threshold, std::uint32_t step,
+                                       sdbus::Result<> result) = 0;
 };
 
 // The caller of the method the object is dispatching now (bus thread, inside the call only).

@@ -122,6 +122,14 @@ void ObjectTree::emit_merge_completed(const std::string& pool, const std::string
         found->second->emit_merge_completed(found->second->state().origin, success, message);
 }
 
+void ObjectTree::emit_space_warning(const std::string& pool, const std::string& volume, const std::string& what,
+                                    const std::string& message)
+{
+    auto found = pools_.find(pool);
+    if (found != pools_.end())
+        found->second->emit_space_warning(volume, what, message);
+}
+
 std::vector<std::string> ObjectTree::volume_names(const std::string& pool) const
 {
     std::vector<std::string> names;

@@ -58,6 +58,10 @@ public:
     void emit_merge_completed(const std::string& pool, const std::string& snapshot, bool success,
                               const std::string& message);
 
+    // Pool.SpaceWarning on the pool's object, while it is exported.
+    void emit_space_warning(const std::string& pool, const std::string& volume, const std::string& what,
+                            const std::string& message);
+
 private:
     // Withdraws the object and keeps it until the current bus task ends.
     template <class Object>

@@ -43,6 +43,13 @@ private:
                              std::move(result));
     }
 
+    void SetAutoextend(sdbus::Result<>&& result, std::string kind, uint32_t threshold, uint32_t step,
+                       std::map<std::string, sdbus::Variant> options) override
+    {
+        calls_.set_pool_autoextend(current_call(object_, std::move(options)), state_.name, std::move(kind), threshold,
+                                   step, std::move(result));
+    }
+
     std::string Name() override { return state_.name; }
     std::string Uuid() override { return state_.uuid; }
     std::vector<sdbus::Struct<std::string, std::string, uint64_t, bool>> Members() override
@@ -59,6 +66,22 @@ private:
     std::string Owner() override { return state_.owner; }
     bool Foreign() override { return state_.foreign; }
     std::vector<std::string> Problems() override { return state_.problems; }
+    sdbus::Struct<uint32_t, uint32_t> ThinPoolAutoextend() override
+    {
+        return {state_.thin_pool_autoextend.threshold, state_.thin_pool_autoextend.step};
+    }
+    sdbus::Struct<uint32_t, uint32_t> SnapshotAutoextend() override
+    {
+        return {state_.snapshot_autoextend.threshold, state_.snapshot_autoextend.step};
+    }
+
+public:
+    void emit_space_warning(const std::string& volume, const std::string& what, const std::string& message)
+    {
+        emitSpaceWarning(sdbus::ObjectPath(volume_path(state_.name, volume)), what, message);
+    }
+
+private:
 
     sdbus::IObject& object_;
     const PoolState& state_;
@@ -103,8 +126,15 @@ void PoolObject::update(const PoolState& state)
     changed.compare(state_.problems, state.problems, "Problems");
     changed.compare(state_.owner, state.owner, "Owner");
     changed.compare(state_.foreign, state.foreign, "Foreign");
+    changed.compare(state_.thin_pool_autoextend, state.thin_pool_autoextend, "ThinPoolAutoextend");
+    changed.compare(state_.snapshot_autoextend, state.snapshot_autoextend, "SnapshotAutoextend");
     state_ = state;
     changed.emit(*object_);
+}
+
+void PoolObject::emit_space_warning(const std::string& volume, const std::string& what, const std::string& message)
+{
+    interface_->emit_space_warning(volume, what, message);
 }
 
 }  // namespace volumes::bus

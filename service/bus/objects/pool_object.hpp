@@ -25,6 +25,8 @@ public:
     const PoolState& state() const { return state_; }
     // PropertiesChanged for what differs.
     void update(const PoolState& state);
+    // Pool.SpaceWarning about one of its volumes (by name).
+    void emit_space_warning(const std::string& volume, const std::string& what, const std::string& message);
 
 private:
     class Interface;

@@ -26,6 +26,11 @@ sdbus::ObjectPath volume_or_none(const std::string& pool, const std::string& vol
     return sdbus::ObjectPath(volume.empty() ? std::string(kNoObject) : volume_path(pool, volume));
 }
 
+sdbus::Struct<uint32_t, uint32_t, bool> autoextend_struct(const AutoextendState& state)
+{
+    return {state.threshold, state.step, state.inherited};
+}
+
 VolumeRef ref(const VolumeState& state)
 {
     return VolumeRef{state.pool, state.name};
@@ -160,6 +165,16 @@ private:
     {
         calls_.merge_snapshot(current_call(object_, std::move(options)), ref(state_), std::move(result));
     }
+    void SetAutoextend(sdbus::Result<>&& result, uint32_t threshold, uint32_t step,
+                       std::map<std::string, sdbus::Variant> options) override
+    {
+        calls_.set_volume_autoextend(current_call(object_, std::move(options)), ref(state_), threshold, step,
+                                     std::move(result));
+    }
+    sdbus::Struct<uint32_t, uint32_t, bool> Autoextend() override
+    {
+        return autoextend_struct(state_.snapshot->autoextend);
+    }
 
     sdbus::ObjectPath Origin() override { return volume_or_none(state_.pool, state_.origin); }
     uint64_t UsedSectors() override { return state_.snapshot->used_sectors; }
@@ -200,6 +215,16 @@ private:
     {
         calls_.resize_thin_pool(current_call(object_, std::move(options)), ref(state_), data_size, metadata_size,
                                 std::move(result));
+    }
+    void SetAutoextend(sdbus::Result<>&& result, uint32_t threshold, uint32_t step,
+                       std::map<std::string, sdbus::Variant> options) override
+    {
+        calls_.set_volume_autoextend(current_call(object_, std::move(options)), ref(state_), threshold, step,
+                                     std::move(result));
+    }
+    sdbus::Struct<uint32_t, uint32_t, bool> Autoextend() override
+    {
+        return autoextend_struct(state_.thin_pool->autoextend);
     }
 
     uint64_t TransactionId() override { return state_.thin_pool->transaction_id; }
@@ -312,6 +337,7 @@ void VolumeObject::update(const VolumeState& state)
         snapshot.compare(state_.snapshot->total_sectors, state.snapshot->total_sectors, "TotalSectors");
         snapshot.compare(state_.snapshot->invalid, state.snapshot->invalid, "Invalid");
         snapshot.compare(state_.snapshot->merge_state, state.snapshot->merge_state, "MergeState");
+        snapshot.compare(state_.snapshot->autoextend, state.snapshot->autoextend, "Autoextend");
     }
 
     ChangedProperties thin_pool(ThinPoolAdaptor::INTERFACE_NAME);
@@ -328,6 +354,7 @@ void VolumeObject::update(const VolumeState& state)
         thin_pool.compare(before.needs_check, after.needs_check, "NeedsCheck");
         thin_pool.compare(before.held_metadata_root, after.held_metadata_root, "HeldMetadataRoot");
         thin_pool.compare(before.metadata_device, after.metadata_device, "MetadataDevice");
+        thin_pool.compare(before.autoextend, after.autoextend, "Autoextend");
     }
     ChangedProperties thin(ThinAdaptor::INTERFACE_NAME);
     if (state_.thin && state.thin) {

@@ -103,9 +103,12 @@ void RequestHandler::refresh_snapshots()
         if (!refreshing_.insert(pool).second)
             continue;
         queues_.submit(pool, [this, pool] {
+            // Growth first, on the worker like every change, so the read below shows it.
+            auto extended = engine_.autoextend(pool);
             auto snapshot = read_pool(engine_, pool);
-            loop_.post([this, pool, snapshot = std::move(snapshot)] {
+            loop_.post([this, pool, extended = std::move(extended), snapshot = std::move(snapshot)] {
                 refreshing_.erase(pool);
+                report_autoextend(pool, extended);
                 if (!snapshot || !tree_->has_pool(pool))
                     return;
                 log_thin_pool_changes(*snapshot);
@@ -114,6 +117,38 @@ void RequestHandler::refresh_snapshots()
         });
     }
     loop_.after(kSnapshotRefreshInterval, [this] { refresh_snapshots(); });
+}
+
+void RequestHandler::report_autoextend(const std::string& pool,
+                                       const engine::Result<engine::Engine::AutoextendReport>& report)
+{
+    if (!report) {
+        // Tried again every refresh: said once until it changes.
+        auto& said = autoextend_failures_[pool];
+        if (said != report.error().message)
+            logging::warning(fields_of(pool, {}, "autoextend"), "autoextend failed: {}", report.error().message);
+        said = report.error().message;
+        return;
+    }
+    autoextend_failures_.erase(pool);
+    for (const auto& grown : report->grown)
+        logging::info(fields_of(pool, grown.name, "autoextend"), "{} was {}% used: grown from {} to {} bytes",
+                      engine::part_name(grown.part), grown.used_percent, grown.from_bytes, grown.to_bytes);
+    // A shortfall is said once while it lasts: a part that falls below its threshold (or grows
+    // by its whole step) and crosses it again is said again.
+    std::set<std::string> standing;
+    for (const auto& shortfall : report->shortfalls) {
+        const auto key = shortfall.name + '\n' + engine::part_name(shortfall.part);
+        standing.insert(key);
+        if (space_warnings_[pool].contains(key))
+            continue;
+        logging::warning(fields_of(pool, shortfall.name, "autoextend"), "{}", shortfall.message);
+        tree_->emit_space_warning(pool, shortfall.name, engine::part_name(shortfall.part), shortfall.message);
+    }
+    if (standing.empty())
+        space_warnings_.erase(pool);
+    else
+        space_warnings_[pool] = std::move(standing);
 }
 
 void RequestHandler::log_thin_pool_changes(const PoolSnapshot& snapshot) const

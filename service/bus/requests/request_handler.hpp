@@ -75,6 +75,11 @@ public:
     void resize_thin_pool(CallContext call, VolumeRef thin_pool, std::uint64_t data_size, std::uint64_t metadata_size,
                           sdbus::Result<> result) override;
     void cancel_job(CallContext call, std::uint64_t job, sdbus::Result<> result) override;
+    // autoextend_methods.cpp
+    void set_pool_autoextend(CallContext call, std::string pool, std::string kind, std::uint32_t threshold,
+                             std::uint32_t step, sdbus::Result<> result) override;
+    void set_volume_autoextend(CallContext call, VolumeRef volume, std::uint32_t threshold, std::uint32_t step,
+                               sdbus::Result<> result) override;
 
 private:
     // A job following the raid1 volume's sync until it ends; returns its object path.
@@ -87,8 +92,12 @@ private:
     void follow_merges(const std::string& pool, uid_t uid);
     // Re-reads, on their workers, the pools that have active snapshots or thin volumes, so
     // UsedSectors, Invalid, the thin pool's usage and mode follow the kernel (a COW or a
-    // thin pool fills without any call); then again after an interval.
+    // thin pool fills without any call); then again after an interval. Before each read the
+    // pool's thin pools and snapshots past their autoextend threshold grow (Engine::autoextend).
     void refresh_snapshots();
+    // Logs what autoextend grew (info) and, once per crossing, what could not grow (warning and
+    // Pool.SpaceWarning); a failed autoextend transaction once per distinct message.
+    void report_autoextend(const std::string& pool, const engine::Result<engine::Engine::AutoextendReport>& report);
     // Logs a thin pool's mode change and its crossing of the low-water mark, from the
     // objects' state to `snapshot`'s.
     void log_thin_pool_changes(const PoolSnapshot& snapshot) const;
@@ -103,6 +112,10 @@ private:
     RaidSyncWatches* watches_ = nullptr;
     SnapshotMergeWatches* merges_ = nullptr;
     std::set<std::string> refreshing_;  // pools whose refresh_snapshots read is under way
+    // Per pool: the shortfalls already warned about ("<volume>\n<part>"), and the last autoextend
+    // failure logged.
+    std::map<std::string, std::set<std::string>> space_warnings_;
+    std::map<std::string, std::string> autoextend_failures_;
 };
 
 }  // namespace volumes::bus

@@ -11,6 +11,14 @@
 // are names within the pool, turned into paths by the objects.
 namespace volumes::bus {
 
+// An autoextend policy in percent; `inherited`: the pool's default for the kind applies.
+struct AutoextendState {
+    std::uint32_t threshold = 0;
+    std::uint32_t step = 0;
+    bool inherited = true;
+    bool operator==(const AutoextendState&) const = default;
+};
+
 struct MemberState {
     std::string uuid;
     std::string path;
@@ -30,6 +38,8 @@ struct PoolState {
     std::vector<std::string> problems;
     std::string owner;
     bool foreign = false;
+    AutoextendState thin_pool_autoextend;  // the pool's defaults (`inherited` unused)
+    AutoextendState snapshot_autoextend;
     bool operator==(const PoolState&) const = default;
 };
 
@@ -74,6 +84,7 @@ struct SnapshotState {
     std::uint64_t total_sectors = 0;
     bool invalid = false;
     std::string merge_state;  // "none", "pending", "merging", "failed"
+    AutoextendState autoextend;
     bool operator==(const SnapshotState&) const = default;
 };
 
@@ -89,6 +100,7 @@ struct ThinPoolState {
     bool needs_check = false;
     std::uint64_t held_metadata_root = 0;  // 0 when none is held
     std::string metadata_device;
+    AutoextendState autoextend;
     bool operator==(const ThinPoolState&) const = default;
 };
 

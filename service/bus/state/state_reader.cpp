@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "service/model/autoextend_policy.hpp"
 #include "service/model/names.hpp"
 #include "service/model/volume_lookup.hpp"
 
@@ -46,6 +47,11 @@ PoolState pool_state(const engine::PoolSummary& summary)
     if (state.foreign)
         state.problems.insert(state.problems.begin(), "the pool is foreign: " + summary.foreign);
     return state;
+}
+
+AutoextendState autoextend_state(const model::AutoextendPolicy& effective, bool inherited)
+{
+    return {effective.threshold_percent, effective.step_percent, inherited};
 }
 
 const char* merge_state_word(model::SnapshotMergeState state)
@@ -153,6 +159,10 @@ engine::Result<PoolSnapshot> read_pool(const engine::Engine& engine, std::string
         return std::unexpected(pool.error());
     PoolSnapshot snapshot;
     snapshot.pool = pool_state(*summary);
+    snapshot.pool.thin_pool_autoextend =
+        autoextend_state(pool->thin_pool_autoextend.value_or(model::AutoextendPolicy{}), true);
+    snapshot.pool.snapshot_autoextend =
+        autoextend_state(pool->snapshot_autoextend.value_or(model::AutoextendPolicy{}), true);
     // A foreign pool's volumes are not this machine's to show or change.
     if (snapshot.pool.foreign)
         return snapshot;
@@ -176,8 +186,11 @@ engine::Result<PoolSnapshot> read_pool(const engine::Engine& engine, std::string
             state.tracked_image = TrackedImageState{volume_name(*pool, tracked->array), tracked->slot};
             state.origin = state.tracked_image->array;
         }
-        if (const auto* thin_pool_layout = std::get_if<model::ThinPoolLayout>(&volume.layout))
+        if (const auto* thin_pool_layout = std::get_if<model::ThinPoolLayout>(&volume.layout)) {
             state.thin_pool = thin_pool_state(*pool, volume, *thin_pool_layout, engine.thin_pool_usage(pool_name, volume.name));
+            state.thin_pool->autoextend = autoextend_state(model::effective_autoextend(*pool, *thin_pool_layout),
+                                                           !thin_pool_layout->autoextend.has_value());
+        }
         if (const auto* thin_layout = std::get_if<model::ThinLayout>(&volume.layout)) {
             auto mapped = engine.thin_mapped_sectors(pool_name, volume.name);
             state.thin = ThinState{volume_name(*pool, thin_layout->pool), thin_layout->thin_id,
@@ -186,6 +199,8 @@ engine::Result<PoolSnapshot> read_pool(const engine::Engine& engine, std::string
         if (const auto* snapshot_layout = std::get_if<model::SnapshotLayout>(&volume.layout)) {
             state.origin = volume_name(*pool, snapshot_layout->origin);
             state.snapshot = snapshot_state(*snapshot_layout, engine.snapshot_usage(pool_name, volume.name));
+            state.snapshot->autoextend = autoextend_state(model::effective_autoextend(*pool, *snapshot_layout),
+                                                          !snapshot_layout->autoextend.has_value());
         }
         snapshot.volumes.push_back(std::move(state));
     }

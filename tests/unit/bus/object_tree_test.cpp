@@ -64,6 +64,11 @@ public:
     void release_metadata_snap(CallContext, VolumeRef, sdbus::Result<>) override {}
     void resize_thin_pool(CallContext, VolumeRef, std::uint64_t, std::uint64_t, sdbus::Result<>) override {}
     void cancel_job(CallContext, std::uint64_t, sdbus::Result<>) override {}
+    void set_pool_autoextend(CallContext, std::string, std::string, std::uint32_t, std::uint32_t,
+                             sdbus::Result<>) override
+    {
+    }
+    void set_volume_autoextend(CallContext, VolumeRef, std::uint32_t, std::uint32_t, sdbus::Result<>) override {}
 };
 
 VolumeState linear(const std::string& name, std::uint64_t size)

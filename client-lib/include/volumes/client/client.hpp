@@ -85,6 +85,9 @@ public:
     void destroy_pool(const std::string& pool, const Options& options = {});
     void add_member(const std::string& pool, const std::string& device, const Options& options = {});
     void remove_member(const std::string& pool, const std::string& device, const Options& options = {});
+    // The pool's default autoextend policy for kind "thin_pool" or "snapshot".
+    void set_pool_autoextend(const std::string& pool, const std::string& kind, std::uint32_t threshold,
+                             std::uint32_t step, const Options& options = {});
     // org.example.Volumes.Volume, on the volume's object path
     std::string create_snapshot(const std::string& volume, const std::string& name, std::uint64_t cow_size,
                                 const Options& options = {});
@@ -101,6 +104,12 @@ public:
     std::string merge_tracked_image(const std::string& image, const Options& options = {});
     // org.example.Volumes.Snapshot
     SnapshotMergeStart merge_snapshot(const std::string& snapshot, const Options& options = {});
+    // Snapshot.SetAutoextend and ThinPool.SetAutoextend: the option "inherit" (with 0, 0) drops
+    // the volume's own policy.
+    void set_snapshot_autoextend(const std::string& snapshot, std::uint32_t threshold, std::uint32_t step,
+                                 const Options& options = {});
+    void set_thin_pool_autoextend(const std::string& thin_pool, std::uint32_t threshold, std::uint32_t step,
+                                  const Options& options = {});
     // org.example.Volumes.ThinPool
     std::string create_thin(const std::string& thin_pool, const std::string& name, std::uint64_t virtual_size,
                             const Options& options = {});

@@ -20,6 +20,15 @@ struct PoolMember {
     bool present = false;
 };
 
+// When a thin pool or a CoW snapshot grows on its own (Pool.ThinPoolAutoextend, ...): at
+// `threshold` percent used, by `step` percent; threshold 100 is off. `inherited`: the volume
+// has no policy of its own, its pool's default applies (always true for a pool's defaults).
+struct AutoextendInfo {
+    std::uint32_t threshold = 0;
+    std::uint32_t step = 0;
+    bool inherited = true;
+};
+
 struct PoolInfo {
     std::string path;
     std::string name;
@@ -30,6 +39,8 @@ struct PoolInfo {
     std::uint64_t extent_size = 0;
     bool complete = false;
     std::vector<std::string> problems;
+    AutoextendInfo thin_pool_autoextend;
+    AutoextendInfo snapshot_autoextend;
 };
 
 struct Raid1Image {
@@ -57,6 +68,7 @@ struct SnapshotInfo {
     std::uint64_t total_sectors = 0;
     bool invalid = false;
     std::string merge_state;  // "none", "pending", "merging", "failed"
+    AutoextendInfo autoextend;
 };
 
 struct ThinPoolInfo {
@@ -70,6 +82,7 @@ struct ThinPoolInfo {
     bool needs_check = false;
     std::uint64_t held_metadata_root = 0;
     std::string metadata_device;
+    AutoextendInfo autoextend;
 };
 
 struct ThinInfo {
