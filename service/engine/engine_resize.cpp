@@ -42,9 +42,9 @@ Result<void> check_shrink_is_safe(const model::Pool& current, const model::Pool&
     return {};
 }
 
-// An active raid1 grows only in sync: dm-raid resyncs just the new region after the reload, so
-// a sync or recovery still running (or a dead leg) would be left to md to sort out in the middle
-// of a resize, and the grow's job could not tell its own work from the earlier one's.
+// An active raid1 is resized only in sync: dm-raid resyncs just a grow's new region after the
+// reload, so a sync or recovery still running (or a dead leg) would be left to md to sort out
+// in the middle of a resize, and the grow's job could not tell its own work from the earlier one's.
 Result<void> check_raid1_in_sync(const model::Pool& current, const model::Pool& next, const model::Uuid& uuid)
 {
     const auto* before = model::find_volume(current, uuid);
@@ -60,7 +60,7 @@ Result<void> check_raid1_in_sync(const model::Pool& current, const model::Pool& 
     if (!status->raid->synced)
         return fail(ErrorCode::Busy,
                     fmt::format("raid1 volume '{}' is not in sync ({} of {} sectors, {}); wait for its sync before "
-                                "growing it",
+                                "resizing it",
                                 before->name, status->raid->in_sync_sectors, status->raid->total_sectors,
                                 status->raid->action));
     return {};

@@ -11,12 +11,12 @@
 namespace volumes::engine {
 
 struct ResizeRequest {
-    // Bytes: the new size of a linear or raid1 volume, the virtual size of a thin volume, the COW size of
-    // a CoW snapshot, the data size of a thin pool. Extent-backed sizes round up to whole
-    // extents, a thin volume's to whole 512-byte sectors.
+    // Bytes: the new size of a linear or raid1 volume, the virtual size of a thin volume, the
+    // COW size of a CoW snapshot, the data size of a thin pool. Extent-backed sizes round up to
+    // whole extents, a thin volume's to whole 512-byte sectors.
     std::uint64_t size = 0;
-    // Shrinking a linear, raid1 or thin volume is refused without it. The caller also refuses it while
-    // the volume's content could reach past the new end (engine::Engine::resize_volume).
+    // Shrinking a linear, raid1 or thin volume is refused without it. The caller also refuses it
+    // while the volume's content could reach past the new end (engine::Engine::resize_volume).
     bool allow_shrink = false;
     // After the transaction, grow the filesystem mounted from the volume with it (the engine
     // does this; the decisions ignore it).
