@@ -127,6 +127,7 @@ TEST_F(VolumectlLifetime, ResizeWithTheFilesystemRenameMountedAndAddMember)
     EXPECT_EQ(waited[0].at("operation"), "raid1-grow");
     EXPECT_EQ(waited[0].at("finished"), true);
     EXPECT_EQ(waited[0].at("success"), true) << waited.dump();
+    EXPECT_EQ(waited[0].at("bytes"), 4 * mib) << "the job's work is not the new region: " << waited.dump();
     EXPECT_EQ(show_volume("tank/mirror").at("raid1").at("sync_ratio"), 1.0);
     EXPECT_GT(on_mirror.size(), mirror_before + 3 * mib);
     {
