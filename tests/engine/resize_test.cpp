@@ -20,6 +20,7 @@
 #include "service/allocator/extent_allocator.hpp"
 #include "service/model/names.hpp"
 #include "snapshot_support.hpp"
+#include "tests/bus/resync_speed_limit.hpp"
 #include "thin_support.hpp"
 #include "tests/kernel/support/block_io.hpp"
 #include "tests/kernel/support/loop_device.hpp"
@@ -242,8 +243,18 @@ TEST(Resize, AMountedRaid1GrowsEachLegOnItsOwnMemberAndResyncsOnlyTheNewRegion)
     EXPECT_TRUE(test::holds_pattern(raw->device_path, 0, 4 * mib, 52));
     test::assert_kernel_matches_metadata(*engine, "mirror");
     event = event_of(raw->dm_name);
-    auto again = engine->resize_volume("mirror", "raw", {8 * mib});
-    ASSERT_TRUE(again) << again.error().message;
+    {
+        // While the new region still syncs (throttled), the array is not resized again.
+        test::ResyncSpeedLimit slow(1024);
+        auto again = engine->resize_volume("mirror", "raw", {8 * mib});
+        ASSERT_TRUE(again) << again.error().message;
+        const auto syncing = state_of(*engine, "mirror");
+        auto busy = engine->resize_volume("mirror", "raw", {12 * mib});
+        ASSERT_FALSE(busy) << "a raid1 in the middle of its sync was resized";
+        EXPECT_EQ(busy.error().code, ErrorCode::Busy) << busy.error().message;
+        EXPECT_NE(busy.error().message.find("not in sync"), std::string::npos) << busy.error().message;
+        EXPECT_EQ(state_of(*engine, "mirror"), syncing) << "a refused resize changed the model or a table";
+    }
     test::wait_until_raid_synced(raw->dm_name, event);
     EXPECT_TRUE(test::holds_pattern(raw->device_path, 0, 4 * mib, 52));
     EXPECT_EQ(test::digest(raw->device_path + "_rimage_0", 0, 8 * mib),
