@@ -46,4 +46,14 @@ model::Result<std::vector<LegAllocation>> allocate_raid1_legs(const Pool& pool, 
                                                               std::uint64_t data_extents,
                                                               const std::vector<Uuid>& exclude = {});
 
+// The data maps of an array's legs, each grown by `extra` extents on the member its leg lives
+// on (its metadata's): no two legs of an array may share a member, so a leg cannot borrow
+// another member's room. In leg order. A leg's map keeps its runs and gains the member's free
+// runs, the one right after its end first, then the others in ascending order; adjacent runs
+// are joined. InvalidArgument for 0 extents or a leg without metadata; NoSpace naming every
+// leg whose member lacks room and by how many extents, e.g. "leg 1 needs 5 more extents on
+// member <uuid>, which has 2 free".
+model::Result<std::vector<ExtentMap>> grow_raid1_legs(const Pool& pool, const std::vector<model::Raid1Leg>& legs,
+                                                      std::uint64_t extra);
+
 }  // namespace volumes::allocator

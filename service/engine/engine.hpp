@@ -118,13 +118,15 @@ public:
     struct Resized {
         VolumeSummary volume;    // at the size made (rounded up, engine::rounded_size)
         std::string filesystem;  // what happened to a filesystem on it, in words, when asked to grow it
+        std::uint64_t previous_size = 0;  // before the resize (a raid1's grow syncs from there)
     };
     // engine::resize_volume in one transaction (the kernel sees the new size when the volume's
     // tables reload). A shrink is refused (InUse) unless the volume is active and carries no
     // signature at all, since a filesystem's end cannot be told from its signature here. With
     // resize_filesystem, a mounted ext4 or xfs is grown to the new size online afterwards; any
     // other filesystem, or none mounted, is left alone and `filesystem` says so. Failed, naming
-    // both, when the volume grew and its filesystem could not.
+    // both, when the volume grew and its filesystem could not. Busy for an active raid1 that
+    // is not in sync.
     Result<Resized> resize_volume(std::string_view pool, std::string_view volume, const ResizeRequest& request);
     // A thin pool's data (engine::resize_volume) and metadata (engine::resize_thin_pool_metadata),
     // in one transaction; a size of 0 keeps that part as it is.

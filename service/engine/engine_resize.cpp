@@ -8,6 +8,7 @@
 #include "service/engine/engine.hpp"
 #include "service/engine/engine_change.hpp"
 #include "service/engine/error_translation.hpp"
+#include "service/engine/kernel_volume_status.hpp"
 #include "service/model/names.hpp"
 
 // The Engine's resizes: a volume's size, a thin pool's data and metadata, and a filesystem
@@ -41,11 +42,36 @@ Result<void> check_shrink_is_safe(const model::Pool& current, const model::Pool&
     return {};
 }
 
+// An active raid1 is resized only in sync: dm-raid resyncs just a grow's new region after the
+// reload, so a sync or recovery still running (or a dead leg) would be left to md to sort out
+// in the middle of a resize, and the grow's job could not tell its own work from the earlier one's.
+Result<void> check_raid1_in_sync(const model::Pool& current, const model::Pool& next, const model::Uuid& uuid)
+{
+    const auto* before = model::find_volume(current, uuid);
+    const auto* after = model::find_volume(next, uuid);
+    if (!before || !after || !before->active || !std::holds_alternative<model::Raid1Layout>(before->layout) ||
+        *before == *after)
+        return {};
+    auto status = read_volume_status(model::dm_uuid(current.uuid, before->uuid), true);
+    if (!status)
+        return std::unexpected(status.error());
+    if (!status->raid)
+        return fail(ErrorCode::Failed, fmt::format("raid1 volume '{}' has no raid status", before->name));
+    if (!status->raid->synced)
+        return fail(ErrorCode::Busy,
+                    fmt::format("raid1 volume '{}' is not in sync ({} of {} sectors, {}); wait for its sync before "
+                                "resizing it",
+                                before->name, status->raid->in_sync_sectors, status->raid->total_sectors,
+                                status->raid->action));
+    return {};
+}
+
 }  // namespace
 
 Result<Engine::Resized> Engine::resize_volume(std::string_view pool, std::string_view name,
                                               const ResizeRequest& request)
 {
+    std::uint64_t previous_size = 0;
     auto resized = change(
         pool,
         [&](const model::Pool& current) -> Result<model::Pool> {
@@ -56,14 +82,19 @@ Result<Engine::Resized> Engine::resize_volume(std::string_view pool, std::string
         },
         [&](ManagedPool& managed, const model::Pool& next) -> Result<void> {
             const auto* volume = model::find_volume(managed.pool, name);
-            return volume ? check_shrink_is_safe(managed.pool, next, volume->uuid) : Result<void>{};
+            if (!volume)
+                return {};
+            previous_size = model::volume_size(managed.pool, *volume).value_or(0);
+            if (auto synced = check_raid1_in_sync(managed.pool, next, volume->uuid); !synced)
+                return synced;
+            return check_shrink_is_safe(managed.pool, next, volume->uuid);
         });
     if (!resized)
         return std::unexpected(resized.error());
     auto summary = volume(pool, name);
     if (!summary)
         return std::unexpected(summary.error());
-    Resized result{*summary, {}};
+    Resized result{*summary, {}, previous_size};
     if (!request.resize_filesystem)
         return result;
     auto status = volume_status(pool, name);

@@ -86,6 +86,53 @@ Result<model::Pool> with_layout(const model::Pool& pool, const model::Uuid& uuid
     return next;
 }
 
+// dm-raid keeps the write-intent bitmap's region size across a reload and refuses a table
+// whose length needs more than 2^21 regions of it.
+constexpr unsigned kBitmapRegionBits = 21;
+
+// Every leg's image grown on its own member, or cut at its end. dm-raid then changes the md
+// array's size on the reload: a grow resyncs only the new region (from the old size,
+// RT_FLAG_RS_GROW in dm-raid.c), a shrink records the smaller size in the superblocks.
+Result<model::Pool> resized_raid1(const model::Pool& pool, const model::Volume& v, const model::Raid1Layout& raid,
+                                  std::uint64_t extents, bool allow_shrink)
+{
+    const auto current = model::extent_count(raid.legs.front().data);
+    if (auto shrink = check_shrink(v, current * pool.extent_size, extents * pool.extent_size, allow_shrink); !shrink)
+        return std::unexpected(shrink.error());
+    if (extents == current)
+        return pool;
+    for (const auto& leg : raid.legs)
+        if (leg.tracked_image) {
+            const auto* image = model::find_volume(pool, *leg.tracked_image);
+            return fail(ErrorCode::Busy,
+                        fmt::format("a leg of raid1 volume '{}' is split off as tracked image '{}': merge it back "
+                                    "(or split it off for good) before resizing the array",
+                                    v.name, image ? image->name : leg.tracked_image->to_string()));
+        }
+    auto layout = raid;
+    if (extents < current) {
+        for (auto& leg : layout.legs)
+            leg.data = truncated(leg.data, extents);
+        return with_layout(pool, v.uuid, std::move(layout));
+    }
+    const auto sectors = extents * pool.extent_size / kSector;
+    if ((sectors >> kBitmapRegionBits) > raid.region_size / kSector)
+        return fail(ErrorCode::NotSupported,
+                    fmt::format("raid1 volume '{}' can grow to at most {} bytes: its write-intent bitmap's region "
+                                "size {} covers at most 2^21 regions",
+                                v.name, raid.region_size << kBitmapRegionBits, raid.region_size));
+    auto data = allocator::grow_raid1_legs(pool, raid.legs, extents - current);
+    if (!data && data.error().code == model::ErrorCode::NoSpace)
+        return fail(ErrorCode::NoSpace,
+                    fmt::format("raid1 volume '{}' cannot grow to {} bytes, each leg on its own member: {}", v.name,
+                                extents * pool.extent_size, data.error().message));
+    if (!data)
+        return std::unexpected(from_model(data.error()));
+    for (std::size_t slot = 0; slot < layout.legs.size(); ++slot)
+        layout.legs[slot].data = std::move((*data)[slot]);
+    return with_layout(pool, v.uuid, std::move(layout));
+}
+
 }  // namespace
 
 std::uint64_t rounded_size(const model::Pool& pool, const model::Volume& volume, std::uint64_t size)
@@ -147,8 +194,8 @@ Result<model::Pool> resize_volume(const model::Pool& pool, const model::Uuid& uu
         layout.data = std::move(*data);
         return with_layout(pool, uuid, std::move(layout));
     }
-    if (std::holds_alternative<model::Raid1Layout>(v.layout))
-        return fail(ErrorCode::NotSupported, fmt::format("raid1 volume '{}' cannot be resized yet", v.name));
+    if (const auto* raid = std::get_if<model::Raid1Layout>(&v.layout))
+        return resized_raid1(pool, v, *raid, extents, request.allow_shrink);
     return fail(ErrorCode::InvalidArgument,
                 fmt::format("'{}' is a tracked image: it has the size of its array's legs", v.name));
 }

@@ -44,7 +44,10 @@ Result<void> KernelChanges::resume_new_child(const planner::ResumeNewChild& step
 {
     if (auto resumed = dm::resume(by_uuid(step.uuid), udev_.cookie(step.awaited), step.udev_identity); !resumed)
         return kernel_failure(resumed.error());
-    resumed_new_.push_back(step.uuid);
+    if (step.grown_from)
+        grown_.push_back(step);
+    else
+        resumed_new_.push_back(step.uuid);
     return {};
 }
 
@@ -68,6 +71,13 @@ std::vector<std::string> KernelChanges::revert()
         if (auto cleared = dm::clear_inactive(by_uuid(uuid)); !cleared)
             problems.push_back(cleared.error().message);
     kmod::UdevCookie cookie;
+    for (const auto& grown : grown_) {
+        auto reloaded = dm::reload(by_uuid(grown.uuid), *grown.grown_from, false);
+        if (reloaded)
+            reloaded = dm::resume(by_uuid(grown.uuid), cookie, grown.udev_identity);
+        if (!reloaded)
+            problems.push_back(reloaded.error().message);
+    }
     for (const auto& device : std::views::reverse(suspended_)) {
         auto resumed = device.udev_identity ? dm::resume(by_uuid(device.uuid), cookie, *device.udev_identity)
                                             : dm::resume_keeping_udev_identity(by_uuid(device.uuid));

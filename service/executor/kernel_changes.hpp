@@ -23,15 +23,16 @@ public:
     // the stale table would then be the one a Resume makes live.
     Result<void> load(const std::string& uuid, const kmod::Table& table, bool read_only, bool stale_inactive);
 
-    // A new device goes live on its first table before the commit (planner::ResumeNewChild).
+    // A new device goes live on its first table before the commit, or a device that grew on
+    // its larger one (planner::ResumeNewChild).
     Result<void> resume_new_child(const planner::ResumeNewChild& step);
 
     Result<void> suspend(const planner::Suspend& step);
 
-    // Clears the inactive tables loaded, resumes the suspended devices bottom-up (the reverse
-    // of their suspend order), removes the created devices and those resumed as new children
-    // (a table-less device left by an earlier transaction is removed rather than emptied
-    // again), then waits for udev. Returns what could not be undone, empty when everything was.
+    // Clears the inactive tables loaded, puts the devices that grew back on their old tables,
+    // resumes the suspended devices bottom-up (the reverse of their suspend order), removes the
+    // created devices and those resumed as new children (a table-less device left by an
+    // earlier transaction is removed rather than emptied again), then waits for udev. Returns what could not be undone, empty when everything was.
     std::vector<std::string> revert();
 
     const std::vector<std::string>& created() const { return created_; }
@@ -48,6 +49,7 @@ private:
     };
     std::vector<Suspended> suspended_;
     std::vector<std::string> resumed_new_;
+    std::vector<planner::ResumeNewChild> grown_;
     UdevWaits udev_;
 };
 

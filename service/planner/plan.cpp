@@ -54,8 +54,8 @@ std::string to_string(const Step& step)
             },
             [](const LoadError& s) { return fmt::format("load-error {} {}", s.uuid, s.length); },
             [](const ResumeNewChild& s) {
-                return fmt::format("resume-new-child {}{}{}", s.uuid, identity_words(s.udev_identity),
-                                   awaited_word(s.awaited));
+                return fmt::format("resume-new-child {}{}{}{}", s.uuid, identity_words(s.udev_identity),
+                                   awaited_word(s.awaited), s.grown_from ? " grown" : "");
             },
             [](const Suspend& s) {
                 return fmt::format("suspend {} {} {}{}", s.uuid, s.no_flush ? "no-flush" : "flush",

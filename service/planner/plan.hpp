@@ -46,10 +46,15 @@ struct LoadError {
 // components' sizes when their table is loaded (lvm resumes a child that grew the same way).
 // It maps only extents the committed metadata leaves free, and nothing uses it until its
 // parents resume after the commit.
+// Also a live device under a raid whose new table maps what its live one maps, unchanged, and
+// more at its end (a raid1 image that grew): it goes live larger without suspending the raid,
+// whose table, loaded next, checks the images' sizes. `grown_from` is its live table then,
+// which a revert loads back.
 struct ResumeNewChild {
     std::string uuid;
     kmod::UdevIdentity udev_identity = kmod::UdevIdentity::Visible;
     bool awaited = false;  // see Resume
+    std::optional<kmod::Table> grown_from;
     bool operator==(const ResumeNewChild&) const = default;
 };
 

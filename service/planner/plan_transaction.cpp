@@ -1,5 +1,6 @@
 #include "service/planner/plan_transaction.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -47,6 +48,27 @@ Change change_of(const DesiredDevice& wanted, const LiveDevice* live)
     if (live->table != wanted.table || live->read_only != wanted.read_only || live->has_inactive_table)
         return Change::Reload;
     return Change::Same;
+}
+
+// Whether `wanted` maps what `live` maps, unchanged, and more after it: the last linear line
+// longer, lines added after it.
+bool only_grows(const kmod::Table& live, const kmod::Table& wanted)
+{
+    if (live.empty() || wanted.size() < live.size() || kmod::table_length(wanted) <= kmod::table_length(live))
+        return false;
+    const auto last = live.size() - 1;
+    if (!std::equal(live.begin(), live.begin() + static_cast<std::ptrdiff_t>(last), wanted.begin()))
+        return false;
+    const auto& before = live[last];
+    const auto& after = wanted[last];
+    return before == after || (before.target_type == "linear" && after.target_type == "linear" &&
+                               before.start == after.start && before.params == after.params);
+}
+
+bool maps_raid(const DesiredDevice& device)
+{
+    return std::any_of(device.table.begin(), device.table.end(),
+                       [](const kmod::TableLine& line) { return line.target_type == "raid"; });
 }
 
 // A device that gets its first table and is not internal: its udev events make the /dev node
@@ -101,6 +123,27 @@ Result<Plan> plan_transaction(const LiveState& live_state, const DesiredGraph& d
     }
     const auto leaving = [&](std::size_t l) { return !desired_of[l].has_value(); };
 
+    std::vector<bool> has_desired_parent(wanted.size(), false);
+    std::vector<bool> under_raid(wanted.size(), false);
+    for (std::size_t i = 0; i < wanted.size(); ++i)
+        for (const auto child : graph.children[i]) {
+            has_desired_parent[child] = true;
+            under_raid[child] = under_raid[child] || maps_raid(wanted[i]);
+        }
+    // A raid checks its images' sizes when its table loads, so an image that grew goes live
+    // first (ResumeNewChild::grown_from); its old mapping is unchanged, so the raid stays live
+    // over it until its own suspend.
+    std::vector<bool> grows_first(wanted.size(), false);
+    for (std::size_t i = 0; i < wanted.size(); ++i) {
+        if (change[i] != Change::Reload || !under_raid[i])
+            continue;
+        const auto& current = *live.devices[*live_of[i]];
+        const bool children_same = std::all_of(graph.children[i].begin(), graph.children[i].end(),
+                                               [&](std::size_t child) { return change[child] == Change::Same; });
+        grows_first[i] = children_same && !current.read_only && !wanted[i].read_only && !current.suspended &&
+                         !current.has_inactive_table && only_grows(current.table, wanted[i].table);
+    }
+
     for (std::size_t i = 0; i < wanted.size(); ++i) {
         if (change[i] != Change::Same)
             continue;
@@ -137,7 +180,8 @@ Result<Plan> plan_transaction(const LiveState& live_state, const DesiredGraph& d
     for (std::size_t l = 0; l < live.devices.size(); ++l) {
         if (live.devices[l]->table.empty())
             continue;
-        if (leaving(l) ? live.parents[l].empty() : change[*desired_of[l]] == Change::Reload)
+        if (leaving(l) ? live.parents[l].empty()
+                       : change[*desired_of[l]] == Change::Reload && !grows_first[*desired_of[l]])
             pending.push_back(l);
     }
     for (std::size_t i = 0; i < wanted.size(); ++i) {
@@ -157,11 +201,6 @@ Result<Plan> plan_transaction(const LiveState& live_state, const DesiredGraph& d
             pending.push_back(parent);
     }
 
-    std::vector<bool> has_desired_parent(wanted.size(), false);
-    for (const auto& children : graph.children)
-        for (const auto child : children)
-            has_desired_parent[child] = true;
-
     Plan plan;
     auto& steps = plan.steps;
     bool udev_events = false;
@@ -178,6 +217,12 @@ Result<Plan> plan_transaction(const LiveState& live_state, const DesiredGraph& d
         steps.push_back(Load{device.uuid, device.table, device.read_only});
         if ((change[i] == Change::New || change[i] == Change::FirstTable) && has_desired_parent[i]) {
             steps.push_back(ResumeNewChild{device.uuid, device.udev_identity, shown_by_udev(device)});
+            resumed_in_preload[i] = true;
+            udev_events = true;
+        }
+        if (grows_first[i]) {
+            const auto& current = *live.devices[*live_of[i]];
+            steps.push_back(ResumeNewChild{device.uuid, device.udev_identity, false, current.table});
             resumed_in_preload[i] = true;
             udev_events = true;
         }

@@ -1,6 +1,7 @@
 // volumectl resize, rename and add-member against the real volumesd over the system bus: a
 // mounted ext4 grows with its volume, a thin pool's data and metadata grow, a mounted volume
-// is renamed and its object moves, a pool gains a member that a raid1 then needs; every
+// is renamed and its object moves, a pool gains a member that a raid1 then needs, and that
+// raid1 grows with its mounted ext4 while a Job follows the sync of its new region; every
 // refusal changes no byte of a member, no dm table and no object.
 #include <sys/mount.h>
 #include <sys/statvfs.h>
@@ -34,7 +35,8 @@ protected:
 // A mount for the test's lifetime.
 class Mounted {
 public:
-    explicit Mounted(const std::string& device) : dir_("/tmp/volumectl-lifetime-" + std::to_string(::getpid()))
+    explicit Mounted(const std::string& device, const std::string& name = "data")
+        : dir_("/tmp/volumectl-lifetime-" + name + "-" + std::to_string(::getpid()))
     {
         std::filesystem::create_directories(dir_);
         if (::mount(device.c_str(), dir_.c_str(), "ext4", 0, nullptr) != 0)
@@ -104,6 +106,36 @@ TEST_F(VolumectlLifetime, ResizeWithTheFilesystemRenameMountedAndAddMember)
     const auto pool = volumectl_json({"add-member", "tank", extra.path()}).at("pool");
     EXPECT_EQ(pool.at("members").size(), 2u);
     EXPECT_EQ(volumectl({"create", "tank/mirror", "8M", "--raid1", "--wait"}).status, 0);
+
+    // The raid1 grows with its mounted ext4; the reply names the Job that follows the sync of
+    // the new region, which ends in success.
+    const std::string mirror_device = show_volume("tank/mirror").at("device_path");
+    ASSERT_EQ(std::system(("mkfs.ext4 -q -F " + mirror_device + " >/dev/null 2>&1").c_str()), 0);
+    Mounted on_mirror(mirror_device, "mirror");
+    std::ofstream(on_mirror.dir() / "kept") << "mirrored";
+    const auto mirror_before = on_mirror.size();
+    const auto mirror_grown = volumectl_json({"resize", "tank/mirror", "12M", "--resize-filesystem"});
+    EXPECT_EQ(mirror_grown.at("volume").at("size"), 12 * mib);
+    const auto said = mirror_grown.at("filesystem").get<std::string>();
+    EXPECT_NE(said.find("ext4 at " + on_mirror.dir().string() + " grown to"), std::string::npos) << said;
+    const std::string job_marker = "the new region syncs: job ";
+    const auto job_at = said.find(job_marker);
+    ASSERT_NE(job_at, std::string::npos) << said;
+    const auto job_path = said.substr(job_at + job_marker.size());
+    const auto waited = volumectl_json({"wait", job_path}).at("jobs");
+    ASSERT_EQ(waited.size(), 1u) << waited.dump();
+    EXPECT_EQ(waited[0].at("operation"), "raid1-grow");
+    EXPECT_EQ(waited[0].at("finished"), true);
+    EXPECT_EQ(waited[0].at("success"), true) << waited.dump();
+    EXPECT_EQ(waited[0].at("bytes"), 4 * mib) << "the job's work is not the new region: " << waited.dump();
+    EXPECT_EQ(show_volume("tank/mirror").at("raid1").at("sync_ratio"), 1.0);
+    EXPECT_GT(on_mirror.size(), mirror_before + 3 * mib);
+    {
+        std::ifstream file(on_mirror.dir() / "kept");
+        std::string text;
+        std::getline(file, text);
+        EXPECT_EQ(text, "mirrored");
+    }
 
     // A thin pool's data and metadata grow.
     volumectl_json({"thin-pool", "tank/tp", "16M", "4M"});

@@ -1,22 +1,30 @@
 // Resizing volumes against the kernel: a linear volume with a mounted ext4 grown online with
-// it, a thin volume's virtual size, a thin pool's data and metadata, a CoW snapshot's COW; and
-// the shrinks that are refused, which change nothing.
+// it, a raid1 volume (each leg on its own member, only the new region resynced), a thin
+// volume's virtual size, a thin pool's data and metadata, a CoW snapshot's COW; and the
+// resizes that are refused, which change nothing.
 
 #include <fstream>
+#include <iostream>
 #include <map>
+#include <set>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "engine_start.hpp"
+#include "kmod/device_mapper.hpp"
 #include "live_table_checks.hpp"
 #include "mounted_filesystem.hpp"
 #include "pool_cleanup.hpp"
+#include "raid_grow_support.hpp"
+#include "service/allocator/extent_allocator.hpp"
 #include "service/model/names.hpp"
 #include "snapshot_support.hpp"
+#include "tests/bus/resync_speed_limit.hpp"
 #include "thin_support.hpp"
 #include "tests/kernel/support/block_io.hpp"
 #include "tests/kernel/support/loop_device.hpp"
+#include "tests/kernel/support/raid_waiter.hpp"
 
 namespace volumes::engine {
 namespace {
@@ -99,6 +107,160 @@ TEST(Resize, ALinearVolumeGrowsWithItsMountedExt4AndRefusedShrinksChangeNothing)
     ASSERT_TRUE(shrunk) << shrunk.error().message;
     EXPECT_EQ(test::device_size(other->device_path), 4 * mib);
     test::assert_kernel_matches_metadata(*engine, "grow");
+}
+
+// Sectors written to the array's two images so far.
+std::uint64_t written_to_images(const std::string& array_path)
+{
+    return test::written_sectors(array_path + "_rimage_0") + test::written_sectors(array_path + "_rimage_1");
+}
+
+std::uint32_t event_of(const std::string& dm_name)
+{
+    auto info = kmod::dm::info(kmod::DeviceId::by_name(dm_name));
+    if (!info || !info->exists)
+        throw std::runtime_error(dm_name + " does not exist");
+    return info->event_nr;
+}
+
+// Each image maps onto one block device, the one its metadata sub-device is on, and the two
+// legs onto different ones.
+void expect_each_leg_on_its_own_member(const std::string& prefix, const std::string& dm_name)
+{
+    const auto tables = test::live_tables(prefix);
+    std::set<std::string> legs;
+    for (const auto* slot : {"0", "1"}) {
+        SCOPED_TRACE(std::string("leg ") + slot);
+        const auto image = tables.find(dm_name + "_rimage_" + slot);
+        const auto meta = tables.find(dm_name + "_rmeta_" + slot);
+        ASSERT_TRUE(image != tables.end() && meta != tables.end());
+        const auto on = test::linear_backing(image->second);
+        EXPECT_EQ(on.size(), 1u) << "an image spans members";
+        EXPECT_EQ(on, test::linear_backing(meta->second)) << "an image left its metadata's member";
+        legs.insert(on.begin(), on.end());
+    }
+    EXPECT_EQ(legs.size(), 2u) << "two legs share a member";
+}
+
+TEST(Resize, AMountedRaid1GrowsEachLegOnItsOwnMemberAndResyncsOnlyTheNewRegion)
+{
+    // b has the most room, so leg 0 goes there and leg 1 to a; c is small.
+    LoopDevice a(96 * mib), b(160 * mib), c(32 * mib);
+    test::PoolDevicesRemovedOnExit cleanup;
+    auto engine = start_engine();
+    ASSERT_TRUE(engine->create_pool("mirror", {a.path(), b.path(), c.path()}));
+    auto array = engine->create_raid1_volume("mirror", {"array", 48 * mib, 2});
+    ASSERT_TRUE(array) << array.error().message;
+    const auto prefix = model::dm_uuid_prefix(engine->model("mirror")->uuid);
+    test::wait_until_raid_synced(array->dm_name, 0);
+
+    // The free extents the images will grow into hold different data on each member, so only
+    // a resync of the new region makes the legs equal there.
+    const auto model = engine->model("mirror");
+    const auto free_bytes = allocator::free_extent_count(*model) * model->extent_size;
+    auto scratch = engine->create_linear_volume("mirror", {"scratch", free_bytes});
+    ASSERT_TRUE(scratch) << scratch.error().message;
+    test::write_pattern(scratch->device_path, 0, free_bytes, 51);
+    ASSERT_TRUE(engine->remove_volume("mirror", "scratch"));
+
+    test::make_ext4(array->device_path);
+    test::MountedFilesystem mounted(array->device_path, "ext4");
+    const auto kept = (mounted.dir() / "kept").string();
+    test::write_file(kept, 24 * mib, 7);
+    test::drop_caches();
+    const auto kept_digest = test::file_digest(kept);
+    const auto before_size = mounted.size();
+
+    // The grow by 8 MiB alone, the filesystem idle: what the images are written during its sync.
+    const auto written_before = written_to_images(array->device_path);
+    auto event = event_of(array->dm_name);
+    auto grown = engine->resize_volume("mirror", "array", {56 * mib});
+    ASSERT_TRUE(grown) << grown.error().message;
+    EXPECT_EQ(grown->volume.size, 56 * mib);
+    EXPECT_EQ(grown->previous_size, 48 * mib);
+    test::wait_until_raid_synced(array->dm_name, event);
+    const auto synced_sectors = written_to_images(array->device_path) - written_before;
+    const std::uint64_t new_region = 8 * mib / 512, old_size = 48 * mib / 512;
+    std::cout << "raid1 grow 48 -> 56 MiB: " << synced_sectors << " sectors written to the images during the sync; "
+              << "new region " << new_region << " sectors, array " << 56 * mib / 512 << " sectors\n";
+    RecordProperty("sectors_written_during_grow_sync", std::to_string(synced_sectors));
+    EXPECT_GE(synced_sectors, new_region) << "the new region was not written to the other leg";
+    EXPECT_LT(synced_sectors, new_region + old_size / 4) << "the old region was resynced too";
+    EXPECT_EQ(test::device_size(array->device_path), 56 * mib);
+    EXPECT_EQ(test::device_size(array->device_path + "_rimage_0"), 56 * mib);
+    EXPECT_EQ(test::device_size(array->device_path + "_rimage_1"), 56 * mib);
+    EXPECT_EQ(test::digest(array->device_path + "_rimage_0", 0, 56 * mib),
+              test::digest(array->device_path + "_rimage_1", 0, 56 * mib))
+        << "the legs differ after the sync";
+    test::assert_kernel_matches_metadata(*engine, "mirror");
+    expect_each_leg_on_its_own_member(prefix, array->dm_name);
+    for (const auto& problem : test::shared_sub_devices(prefix))
+        ADD_FAILURE() << problem;
+    EXPECT_EQ(mounted.size(), before_size) << "the filesystem grew without resize_filesystem";
+
+    // With resize_filesystem the mounted ext4 grows too.
+    event = event_of(array->dm_name);
+    grown = engine->resize_volume("mirror", "array", {64 * mib, false, true});
+    ASSERT_TRUE(grown) << grown.error().message;
+    EXPECT_NE(grown->filesystem.find("ext4 at " + mounted.dir().string() + " grown to"), std::string::npos)
+        << grown->filesystem;
+    test::wait_until_raid_synced(array->dm_name, event);
+    EXPECT_GT(mounted.size(), before_size + 12 * mib) << "ext4 did not grow: " << before_size << " -> " << mounted.size();
+    test::drop_caches();
+    EXPECT_EQ(test::file_digest(kept), kept_digest) << "the file changed";
+    EXPECT_EQ(test::digest(array->device_path + "_rimage_0", 0, 64 * mib),
+              test::digest(array->device_path + "_rimage_1", 0, 64 * mib))
+        << "the legs differ after the second sync";
+    test::assert_kernel_matches_metadata(*engine, "mirror");
+    expect_each_leg_on_its_own_member(prefix, array->dm_name);
+
+    // Leg 1's member (a) lacks the room that leg 0's (b) and c have together: refused, naming
+    // leg 1, and nothing changes.
+    const auto unchanged = state_of(*engine, "mirror");
+    auto refused = engine->resize_volume("mirror", "array", {120 * mib});
+    ASSERT_FALSE(refused) << "a grow past one leg's member went through";
+    EXPECT_EQ(refused.error().code, ErrorCode::NoSpace) << refused.error().message;
+    EXPECT_NE(refused.error().message.find("leg 1 needs"), std::string::npos) << refused.error().message;
+    EXPECT_EQ(refused.error().message.find("leg 0 needs"), std::string::npos) << refused.error().message;
+    auto shrink = engine->resize_volume("mirror", "array", {32 * mib, true});
+    ASSERT_FALSE(shrink) << "a raid1 shrank under its ext4";
+    EXPECT_EQ(shrink.error().code, ErrorCode::InUse) << shrink.error().message;
+    EXPECT_EQ(state_of(*engine, "mirror"), unchanged) << "a refused resize changed the model or a table";
+
+    // A raid1 without a signature shrinks when asked to, keeps what lies before the new end,
+    // and grows again with the new region resynced.
+    auto raw = engine->create_raid1_volume("mirror", {"raw", 12 * mib, 2});
+    ASSERT_TRUE(raw) << raw.error().message;
+    test::wait_until_raid_synced(raw->dm_name, 0);
+    test::write_pattern(raw->device_path, 0, 12 * mib, 52);
+    auto cut = engine->resize_volume("mirror", "raw", {4 * mib});
+    ASSERT_FALSE(cut);
+    EXPECT_EQ(cut.error().code, ErrorCode::InvalidArgument) << cut.error().message;
+    cut = engine->resize_volume("mirror", "raw", {4 * mib, true});
+    ASSERT_TRUE(cut) << cut.error().message;
+    EXPECT_EQ(test::device_size(raw->device_path), 4 * mib);
+    EXPECT_EQ(test::raid_status_of(raw->dm_name).total_sectors, 4 * mib / 512);
+    EXPECT_TRUE(test::holds_pattern(raw->device_path, 0, 4 * mib, 52));
+    test::assert_kernel_matches_metadata(*engine, "mirror");
+    event = event_of(raw->dm_name);
+    {
+        // While the new region still syncs (throttled), the array is not resized again.
+        test::ResyncSpeedLimit slow(1024);
+        auto again = engine->resize_volume("mirror", "raw", {8 * mib});
+        ASSERT_TRUE(again) << again.error().message;
+        const auto syncing = state_of(*engine, "mirror");
+        auto busy = engine->resize_volume("mirror", "raw", {12 * mib});
+        ASSERT_FALSE(busy) << "a raid1 in the middle of its sync was resized";
+        EXPECT_EQ(busy.error().code, ErrorCode::Busy) << busy.error().message;
+        EXPECT_NE(busy.error().message.find("not in sync"), std::string::npos) << busy.error().message;
+        EXPECT_EQ(state_of(*engine, "mirror"), syncing) << "a refused resize changed the model or a table";
+    }
+    test::wait_until_raid_synced(raw->dm_name, event);
+    EXPECT_TRUE(test::holds_pattern(raw->device_path, 0, 4 * mib, 52));
+    EXPECT_EQ(test::digest(raw->device_path + "_rimage_0", 0, 8 * mib),
+              test::digest(raw->device_path + "_rimage_1", 0, 8 * mib))
+        << "the legs differ after growing again";
+    test::assert_kernel_matches_metadata(*engine, "mirror");
 }
 
 TEST(Resize, AThinVolumeAThinPoolAndACowGrowWithTheirDataIntact)

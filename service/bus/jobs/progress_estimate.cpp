@@ -69,6 +69,14 @@ std::uint64_t ProgressEstimate::expected_end_usec(std::uint64_t now_usec, std::u
     return now_usec + static_cast<std::uint64_t>(left * 1e6);
 }
 
+SyncWork sync_work(std::uint64_t in_sync_sectors, std::uint64_t total_sectors, std::uint64_t from_sectors)
+{
+    constexpr std::uint64_t sector = 512;
+    const auto start = std::min(from_sectors, total_sectors);
+    const auto position = std::clamp(in_sync_sectors, start, total_sectors);
+    return {(position - start) * sector, (total_sectors - start) * sector};
+}
+
 bool done_bytes_measure_work(std::string_view operation)
 {
     return operation != "raid1-merge";

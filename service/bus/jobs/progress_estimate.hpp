@@ -36,6 +36,17 @@ private:
     std::chrono::steady_clock::time_point last_;  // of the last sample
 };
 
+// A sync job's work in bytes from dm-raid's counters: md's position runs from `from_sectors`
+// to the array's end, so only that stretch is work (0 for a full sync; a grown array's old
+// size, where its resync of the new region starts). A position below the start (the resync
+// not begun yet) counts as nothing done.
+struct SyncWork {
+    std::uint64_t done_bytes = 0;
+    std::uint64_t total_bytes = 0;
+    bool operator==(const SyncWork&) const = default;
+};
+SyncWork sync_work(std::uint64_t in_sync_sectors, std::uint64_t total_sectors, std::uint64_t from_sectors);
+
 // Whether a job's done bytes measure the work it has left, so that a rate and an end can be
 // estimated from them. Not for "raid1-merge": md's position crosses the whole array, but only
 // the regions written while the image was split take time, and dm-raid's status does not say

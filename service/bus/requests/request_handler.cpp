@@ -49,13 +49,15 @@ void RequestHandler::attach(ManagerObject& manager, ObjectTree& tree, JobRegistr
 }
 
 std::string RequestHandler::start_sync_job(const std::string& pool, const std::string& volume, const char* operation,
-                                           uid_t uid)
+                                           uid_t uid, std::uint64_t from_sectors)
 {
     auto id = jobs_->start({operation, {volume_path(pool, volume)}, uid});
-    watches_->watch(pool, volume, [this, id, pool, volume, operation = std::string(operation)](const RaidWatchReport& report) {
+    watches_->watch(pool, volume, [this, id, pool, volume, from_sectors,
+                                   operation = std::string(operation)](const RaidWatchReport& report) {
         if (report.snapshot)
             tree_->apply(*report.snapshot);
-        jobs_->progress(id, report.sync.in_sync_sectors * 512, report.sync.total_sectors * 512);
+        const auto work = sync_work(report.sync.in_sync_sectors, report.sync.total_sectors, from_sectors);
+        jobs_->progress(id, work.done_bytes, work.total_bytes);
         if (report.outcome == RaidWatchReport::Outcome::Running)
             return;
         bool success = report.outcome == RaidWatchReport::Outcome::Synced;

@@ -82,8 +82,10 @@ public:
                                sdbus::Result<> result) override;
 
 private:
-    // A job following the raid1 volume's sync until it ends; returns its object path.
-    std::string start_sync_job(const std::string& pool, const std::string& volume, const char* operation, uid_t uid);
+    // A job following the raid1 volume's sync until it ends; returns its object path. Its
+    // progress counts from `from_sectors`, where md's resync starts (a grown array's old size).
+    std::string start_sync_job(const std::string& pool, const std::string& volume, const char* operation, uid_t uid,
+                               std::uint64_t from_sectors = 0);
     // A job following the snapshot's merge; when the kernel is done the snapshot is removed and
     // Snapshot.MergeCompleted sent. Returns its object path, or nullopt when a job already
     // follows that merge.

@@ -1,4 +1,6 @@
 // The Volume interface's methods, declared for the pipeline.
+#include <fmt/core.h>
+
 #include "service/bus/requests/method_parts.hpp"
 #include "service/bus/requests/request_handler.hpp"
 
@@ -48,8 +50,19 @@ void RequestHandler::resize_volume(CallContext call, VolumeRef volume, std::uint
         .run = [volume](engine::Engine& engine, const engine::ResizeRequest& request) {
             return engine.resize_volume(volume.pool, volume.volume, request);
         },
-        .answer = [](Reply<std::uint64_t, std::string>& reply, const engine::Engine::Resized& resized, uid_t) {
-            reply.reply(resized.volume.size, resized.filesystem);
+        // A raid1 that grew while active resyncs its new region: a job follows it, named in the reply.
+        .answer = [this, volume](Reply<std::uint64_t, std::string>& reply, const engine::Engine::Resized& resized,
+                                 uid_t uid) {
+            const auto* state = tree_->volume(volume.pool, volume.volume);
+            if (!state || !state->raid1 || !state->active || resized.volume.size <= resized.previous_size) {
+                reply.reply(resized.volume.size, resized.filesystem);
+                return;
+            }
+            const auto job = start_sync_job(volume.pool, volume.volume, "raid1-grow", uid, resized.previous_size / 512);
+            auto said = fmt::format("the new region syncs: job {}", job);
+            if (!resized.filesystem.empty())
+                said = resized.filesystem + "; " + said;
+            reply.reply(resized.volume.size, said);
         },
     });
 }

@@ -98,7 +98,21 @@ TEST(ProgressEstimate, OnlyARaid1MergesPositionIsNotItsWork)
 {
     EXPECT_FALSE(done_bytes_measure_work("raid1-merge"));
     EXPECT_TRUE(done_bytes_measure_work("raid1-sync"));
+    EXPECT_TRUE(done_bytes_measure_work("raid1-grow"));
     EXPECT_TRUE(done_bytes_measure_work("snapshot-merge"));
+}
+
+TEST(ProgressEstimate, AGrownArraysSyncCountsOnlyTheNewRegion)
+{
+    // A full sync: md's position is the work.
+    EXPECT_EQ(sync_work(100, 400, 0), (SyncWork{100 * 512, 400 * 512}));
+    // A grow from 300 to 400 sectors: md resyncs from 300, so 350 is half done.
+    EXPECT_EQ(sync_work(350, 400, 300), (SyncWork{50 * 512, 100 * 512}));
+    EXPECT_EQ(sync_work(400, 400, 300), (SyncWork{100 * 512, 100 * 512}));
+    // Before the resync begins md may report 0: nothing done yet, not less than nothing.
+    EXPECT_EQ(sync_work(0, 400, 300), (SyncWork{0, 100 * 512}));
+    // A start past the end (the array is smaller than the job thought) leaves no work.
+    EXPECT_EQ(sync_work(200, 200, 300), (SyncWork{0, 0}));
 }
 
 TEST(ProgressEstimate, FollowsTheLastWindowOnly)

@@ -82,14 +82,104 @@ TEST(ResizeChanges, Refusals)
     EXPECT_TRUE(fails_with(resize_volume(pool, uuid_of(1), {0}), ErrorCode::InvalidArgument));
     EXPECT_TRUE(fails_with(resize_volume(pool, uuid_of(1), {9 * kExtent}), ErrorCode::NoSpace));
     EXPECT_TRUE(succeeded(resize_volume(pool, uuid_of(1), {8 * kExtent})));
-    const auto mirrored = *add_raid1_volume(pool, {"m", kExtent, 2}, uuid_of(2));
-    EXPECT_TRUE(fails_with(resize_volume(mirrored, uuid_of(2), {2 * kExtent}), ErrorCode::NotSupported));
     const auto snapped = *add_snapshot(pool, uuid_of(1), {"s", kExtent}, uuid_of(3));
     EXPECT_TRUE(fails_with(resize_volume(snapped, uuid_of(1), {2 * kExtent}), ErrorCode::NotSupported));
     auto cow = resize_volume(snapped, uuid_of(3), {3 * kExtent});
     ASSERT_TRUE(succeeded(cow));
     EXPECT_EQ(model::extent_count(std::get<model::SnapshotLayout>(model::find_volume(*cow, "s")->layout).cow), 3u);
     EXPECT_TRUE(fails_with(resize_volume(*cow, uuid_of(3), {kExtent, true}), ErrorCode::NotSupported));
+}
+
+const model::Raid1Layout& raid_of(const model::Pool& pool, const char* name)
+{
+    return std::get<model::Raid1Layout>(model::find_volume(pool, name)->layout);
+}
+
+TEST(ResizeChanges, ARaid1GrowsEveryLegsImageOnTheMemberThatLegLivesOn)
+{
+    auto pool = *add_raid1_volume(empty_pool(3, 10), {"m", 2 * kExtent, 2}, uuid_of(1));
+    pool = with_linear(pool, "other", 8 * kExtent, 2);  // takes the third member's room
+    const auto before = raid_of(pool, "m");
+    auto next = resize_volume(pool, uuid_of(1), {5 * kExtent - 1});
+    ASSERT_TRUE(succeeded(next));
+    EXPECT_EQ(size_of(*next, "m"), 5 * kExtent);
+    const auto& after = raid_of(*next, "m");
+    ASSERT_EQ(after.legs.size(), 2u);
+    for (std::size_t slot = 0; slot < 2; ++slot) {
+        SCOPED_TRACE(slot);
+        const auto& leg = after.legs[slot];
+        EXPECT_EQ(leg.meta, before.legs[slot].meta) << "the metadata sub-volume does not move";
+        EXPECT_EQ(model::extent_count(leg.data), 5u);
+        for (const auto& run : leg.data)
+            EXPECT_EQ(run.member, leg.meta.front().member) << "an image grew onto another member";
+        EXPECT_EQ(leg.data.front().start, before.legs[slot].data.front().start) << "the old image moved";
+        EXPECT_EQ(leg.data.size(), 1u) << "the new extents continue the image's run";
+    }
+    EXPECT_TRUE(succeeded(model::check_pool(*next)));
+    EXPECT_EQ(*resize_volume(pool, uuid_of(1), {2 * kExtent}), pool) << "the same size changes nothing";
+}
+
+TEST(ResizeChanges, ARaid1GrowIsRefusedWhenOneLegsMemberLacksRoomNamingIt)
+{
+    auto pool = *add_raid1_volume(empty_pool(3, 10), {"m", 2 * kExtent, 2}, uuid_of(1));
+    const auto& legs = raid_of(pool, "m").legs;
+    const auto crowded = legs[1].meta.front().member;
+    // Six of the seven free extents of leg 1's member go to a linear volume; the third member
+    // stays empty, and a leg cannot use it.
+    model::Pool filled = pool;
+    filled.volumes.push_back({uuid_of(2), "filler", true, model::LinearLayout{{{crowded, 3, 6}}}});
+    ASSERT_TRUE(succeeded(model::check_pool(filled)));
+    auto refused = resize_volume(filled, uuid_of(1), {5 * kExtent});
+    ASSERT_TRUE(fails_with(refused, ErrorCode::NoSpace));
+    EXPECT_NE(refused.error().message.find("leg 1 needs 3 more extents on member " + crowded.to_string() +
+                                           ", which has 1 free (2 short)"),
+              std::string::npos)
+        << refused.error().message;
+    EXPECT_EQ(refused.error().message.find("leg 0"), std::string::npos) << refused.error().message;
+    EXPECT_TRUE(succeeded(resize_volume(filled, uuid_of(1), {3 * kExtent})));
+}
+
+TEST(ResizeChanges, ARaid1ShrinksEveryImageAtItsEndOnlyWhenAllowed)
+{
+    auto pool = *add_raid1_volume(empty_pool(3, 10), {"m", 2 * kExtent, 2}, uuid_of(1));
+    pool = *resize_volume(pool, uuid_of(1), {4 * kExtent});
+    const auto before = raid_of(pool, "m");
+    EXPECT_TRUE(fails_with(resize_volume(pool, uuid_of(1), {kExtent}), ErrorCode::InvalidArgument));
+    auto next = resize_volume(pool, uuid_of(1), {kExtent, true});
+    ASSERT_TRUE(succeeded(next));
+    EXPECT_EQ(size_of(*next, "m"), kExtent);
+    for (std::size_t slot = 0; slot < 2; ++slot) {
+        const auto& leg = raid_of(*next, "m").legs[slot];
+        EXPECT_EQ(leg.meta, before.legs[slot].meta);
+        ASSERT_EQ(leg.data.size(), 1u);
+        EXPECT_EQ(leg.data.front().start, before.legs[slot].data.front().start) << "not cut at the end";
+        EXPECT_EQ(leg.data.front().count, 1u);
+    }
+    EXPECT_TRUE(succeeded(model::check_pool(*next)));
+}
+
+TEST(ResizeChanges, ARaid1RefusesATrackedLegSnapshotsAndTooManyBitmapRegions)
+{
+    const auto pool = *add_raid1_volume(empty_pool(3, 10), {"m", 2 * kExtent, 3}, uuid_of(1));
+
+    auto split = split_track(pool, uuid_of(1), {std::nullopt, "kept", false}, uuid_of(2));
+    ASSERT_TRUE(succeeded(split));
+    auto tracked = resize_volume(*split, uuid_of(1), {3 * kExtent});
+    ASSERT_TRUE(fails_with(tracked, ErrorCode::Busy));
+    EXPECT_NE(tracked.error().message.find("'kept'"), std::string::npos) << tracked.error().message;
+    EXPECT_TRUE(fails_with(resize_volume(*split, uuid_of(2), {3 * kExtent}), ErrorCode::InvalidArgument))
+        << "a tracked image has its array's size";
+
+    const auto snapped = *add_snapshot(pool, uuid_of(1), {"s", kExtent}, uuid_of(3));
+    EXPECT_TRUE(fails_with(resize_volume(snapped, uuid_of(1), {3 * kExtent}), ErrorCode::NotSupported));
+
+    // A 4 KiB region covers 2^21 regions of 8 sectors: 8 GiB; 9 GiB needs a larger region.
+    auto big = empty_pool(2, 4096);
+    big = *add_raid1_volume(big, {"b", kExtent, 2, 4096}, uuid_of(4));
+    EXPECT_TRUE(succeeded(resize_volume(big, uuid_of(4), {8ull << 30})));
+    auto beyond = resize_volume(big, uuid_of(4), {9ull << 30});
+    ASSERT_TRUE(fails_with(beyond, ErrorCode::NotSupported));
+    EXPECT_NE(beyond.error().message.find("2^21 regions"), std::string::npos) << beyond.error().message;
 }
 
 TEST(ResizeChanges, AThinVolumesVirtualSizeRoundsToSectorsAndShrinksOnlyWhenAllowed)
