@@ -125,8 +125,11 @@ Figures lvm_side(const Settings& settings, unsigned groups, std::vector<std::uni
             timed(record, [&] { run({"lvremove", "-q", "-y", vg + "/" + lv}); });
         }
     });
-    for (unsigned g = 0; g < groups; ++g)
+    // The disks go back blank, for the next layout's volumesd pools.
+    for (unsigned g = 0; g < groups; ++g) {
         run({"vgremove", "-q", "-y", fmt::format("benchvg{}", g)});
+        run({"pvremove", "-q", "-y", disks[g]->device()});
+    }
     return figures;
 }
 
