@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include "state_snapshot.hpp"
+
 namespace volumes::test {
 
 nlohmann::json VolumectlTest::create_pool_with_volumectl(const std::string& name, int loops, std::uint64_t size)
@@ -15,6 +17,15 @@ nlohmann::json VolumectlTest::create_pool_with_volumectl(const std::string& name
 nlohmann::json VolumectlTest::create_synced_raid1(const std::string& target, std::uint64_t size, int images)
 {
     return volumectl_json({"create", "--raid1", "--images", std::to_string(images), "--wait", target, std::to_string(size)});
+}
+
+void VolumectlTest::expect_refused_unchanged(const std::vector<std::string>& arguments, int status)
+{
+    const auto before = take_snapshot(*bus, loop_paths());
+    const auto refused = volumectl(arguments);
+    EXPECT_EQ(refused.status, status) << refused.describe();
+    const auto changed = differences(before, take_snapshot(*bus, loop_paths()));
+    EXPECT_TRUE(changed.empty()) << "volumectl " << arguments.front() << " changed: " << changed.front();
 }
 
 nlohmann::json VolumectlTest::show_volume(const std::string& target)

@@ -22,6 +22,9 @@ protected:
 
     // The volume's JSON from volumectl show.
     nlohmann::json show_volume(const std::string& target);
+
+    // volumectl `arguments` exits with `status`, and no byte of a loop, dm table or object changed.
+    void expect_refused_unchanged(const std::vector<std::string>& arguments, int status);
 };
 
 // The number after the last "/" of a job's object path.

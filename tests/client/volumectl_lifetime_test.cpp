@@ -20,17 +20,7 @@
 namespace volumes::test {
 namespace {
 
-class VolumectlLifetime : public VolumectlTest {
-protected:
-    void expect_refused_unchanged(const std::vector<std::string>& arguments, int status)
-    {
-        const auto before = take_snapshot(*bus, loop_paths());
-        const auto refused = volumectl(arguments);
-        EXPECT_EQ(refused.status, status) << refused.describe();
-        const auto changed = differences(before, take_snapshot(*bus, loop_paths()));
-        EXPECT_TRUE(changed.empty()) << "volumectl " << arguments.front() << " changed: " << changed.front();
-    }
-};
+class VolumectlLifetime : public VolumectlTest {};
 
 // A mount for the test's lifetime.
 class Mounted {

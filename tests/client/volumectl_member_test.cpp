@@ -9,17 +9,7 @@
 namespace volumes::test {
 namespace {
 
-class VolumectlMembers : public VolumectlTest {
-protected:
-    void expect_refused_unchanged(const std::vector<std::string>& arguments, int status)
-    {
-        const auto before = take_snapshot(*bus, loop_paths());
-        const auto refused = volumectl(arguments);
-        EXPECT_EQ(refused.status, status) << refused.describe();
-        const auto changed = differences(before, take_snapshot(*bus, loop_paths()));
-        EXPECT_TRUE(changed.empty()) << "volumectl " << arguments.front() << " changed: " << changed.front();
-    }
-};
+class VolumectlMembers : public VolumectlTest {};
 
 TEST_F(VolumectlMembers, AnEmptyMemberLeavesAndItsDeviceIsFreeAgain)
 {
