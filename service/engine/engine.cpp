@@ -6,8 +6,6 @@
 
 #include <fmt/core.h>
 
-#include "kmod/device_mapper.hpp"
-#include "kmod/status/raid_status.hpp"
 #include "service/devices/member_scan.hpp"
 #include "service/devices/udev_settle.hpp"
 #include "service/engine/decision_checks.hpp"
@@ -40,24 +38,6 @@ Result<model::Uuid> new_uuid()
     return *uuid;
 }
 
-Result<void> check_in_sync(const model::Pool& pool, const model::Volume& array)
-{
-    const auto uuid = model::dm_uuid(pool.uuid, array.uuid);
-    auto lines = kmod::dm::status(kmod::DeviceId::by_uuid(uuid));
-    if (!lines)
-        return std::unexpected(from_kmod(lines.error()));
-    if (lines->size() != 1)
-        return fail(ErrorCode::Failed, fmt::format("raid1 volume '{}' has no single raid status line", array.name));
-    auto status = kmod::parse_raid_status(lines->front().params);
-    if (!status)
-        return std::unexpected(from_kmod(status.error()));
-    if (!status->is_synced())
-        return fail(ErrorCode::Busy,
-                    fmt::format("raid1 volume '{}' is not in sync ({} of {} sectors, health {}); wait for its sync",
-                                array.name, status->in_sync_sectors, status->total_sectors,
-                                kmod::health_string(status->health)));
-    return {};
-}
 
 bool has_live_devices(const ManagedPool& pool)
 {
@@ -419,7 +399,7 @@ Result<VolumeSummary> Engine::rename_volume(std::string_view pool, std::string_v
         [&](ManagedPool& managed, const model::Pool&) -> Result<void> {
             const auto* volume = model::find_volume(managed.pool, name);
             if (volume && volume->active && std::holds_alternative<model::Raid1Layout>(volume->layout))
-                return check_in_sync(managed.pool, *volume);
+                return check_raid1_in_sync(managed.pool, *volume);
             return {};
         });
     if (!renamed)
@@ -470,7 +450,7 @@ Result<VolumeSummary> Engine::split_track(std::string_view pool, std::string_vie
         auto next = engine::split_track(current, (*volume)->uuid, request, *image_uuid);
         if (!next)
             return next;
-        if (auto synced = check_in_sync(current, **volume); !synced)
+        if (auto synced = check_raid1_in_sync(current, **volume); !synced)
             return std::unexpected(synced.error());
         return next;
     });

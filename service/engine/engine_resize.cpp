@@ -45,25 +45,14 @@ Result<void> check_shrink_is_safe(const model::Pool& current, const model::Pool&
 // An active raid1 is resized only in sync: dm-raid resyncs just a grow's new region after the
 // reload, so a sync or recovery still running (or a dead leg) would be left to md to sort out
 // in the middle of a resize, and the grow's job could not tell its own work from the earlier one's.
-Result<void> check_raid1_in_sync(const model::Pool& current, const model::Pool& next, const model::Uuid& uuid)
+Result<void> check_resized_raid1_in_sync(const model::Pool& current, const model::Pool& next, const model::Uuid& uuid)
 {
     const auto* before = model::find_volume(current, uuid);
     const auto* after = model::find_volume(next, uuid);
     if (!before || !after || !before->active || !std::holds_alternative<model::Raid1Layout>(before->layout) ||
         *before == *after)
         return {};
-    auto status = read_volume_status(model::dm_uuid(current.uuid, before->uuid), true);
-    if (!status)
-        return std::unexpected(status.error());
-    if (!status->raid)
-        return fail(ErrorCode::Failed, fmt::format("raid1 volume '{}' has no raid status", before->name));
-    if (!status->raid->synced)
-        return fail(ErrorCode::Busy,
-                    fmt::format("raid1 volume '{}' is not in sync ({} of {} sectors, {}); wait for its sync before "
-                                "resizing it",
-                                before->name, status->raid->in_sync_sectors, status->raid->total_sectors,
-                                status->raid->action));
-    return {};
+    return check_raid1_in_sync(current, *before);
 }
 
 }  // namespace
@@ -85,7 +74,7 @@ Result<Engine::Resized> Engine::resize_volume(std::string_view pool, std::string
             if (!volume)
                 return {};
             previous_size = model::volume_size(managed.pool, *volume).value_or(0);
-            if (auto synced = check_raid1_in_sync(managed.pool, next, volume->uuid); !synced)
+            if (auto synced = check_resized_raid1_in_sync(managed.pool, next, volume->uuid); !synced)
                 return synced;
             return check_shrink_is_safe(managed.pool, next, volume->uuid);
         });

@@ -5,6 +5,7 @@
 #include "kmod/device_mapper.hpp"
 #include "kmod/status/snapshot_status.hpp"
 #include "service/engine/error_translation.hpp"
+#include "service/model/names.hpp"
 
 namespace volumes::engine {
 
@@ -97,6 +98,25 @@ Result<bool> device_open(const std::string& dm_uuid)
     if (!info)
         return std::unexpected(from_kmod(info.error()));
     return info->exists && info->open_count > 0;
+}
+
+Result<void> check_raid1_in_sync(const model::Pool& pool, const model::Volume& array)
+{
+    const auto uuid = model::dm_uuid(pool.uuid, array.uuid);
+    auto lines = kmod::dm::status(kmod::DeviceId::by_uuid(uuid));
+    if (!lines)
+        return std::unexpected(from_kmod(lines.error()));
+    if (lines->size() != 1)
+        return fail(ErrorCode::Failed, fmt::format("raid1 volume '{}' has no single raid status line", array.name));
+    auto status = kmod::parse_raid_status(lines->front().params);
+    if (!status)
+        return std::unexpected(from_kmod(status.error()));
+    if (!status->is_synced())
+        return fail(ErrorCode::Busy,
+                    fmt::format("raid1 volume '{}' is not in sync ({} of {} sectors, health {}); wait for its sync",
+                                array.name, status->in_sync_sectors, status->total_sectors,
+                                kmod::health_string(status->health)));
+    return {};
 }
 
 }  // namespace volumes::engine
