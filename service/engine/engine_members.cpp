@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "kmod/device_number.hpp"
+#include "service/engine/device_arguments.hpp"
 #include "service/engine/engine.hpp"
 #include "service/engine/member_removal.hpp"
 #include "service/engine/pool_transaction.hpp"
@@ -57,9 +58,8 @@ Result<PoolSummary> Engine::add_member(std::string_view name, const std::string&
 
 Result<PoolSummary> Engine::remove_member(std::string_view name, const std::string& device)
 {
-    if (device.empty() || device.size() >= PATH_MAX)
-        return fail(ErrorCode::InvalidArgument,
-                    fmt::format("a member is named by a device path or a member uuid, not by {} bytes", device.size()));
+    if (auto bounded = check_member_argument(device); !bounded)
+        return std::unexpected(bounded.error());
     auto locked = lock_owned_pool(name);
     if (!locked)
         return std::unexpected(locked.error());

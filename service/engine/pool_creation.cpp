@@ -9,6 +9,7 @@
 
 #include "service/devices/admitted_device.hpp"
 #include "service/devices/member_candidate.hpp"
+#include "service/engine/device_arguments.hpp"
 #include "service/engine/error_translation.hpp"
 #include "service/metadata/document.hpp"
 #include "service/metadata/label.hpp"
@@ -19,16 +20,6 @@ namespace volumes::engine {
 
 namespace {
 
-Result<void> check_path(const std::string& path)
-{
-    if (path.size() >= PATH_MAX)
-        return fail(ErrorCode::InvalidArgument,
-                    fmt::format("a device path of {} bytes: paths are shorter than {}", path.size(), PATH_MAX));
-    if (path.empty() || path.front() != '/')
-        return fail(ErrorCode::InvalidArgument,
-                    fmt::format("device '{}' is not an absolute path; pass paths like /dev/sdb", path));
-    return {};
-}
 
 Result<void> check_request(const std::string& name, const std::vector<std::string>& paths,
                            const CreatePoolOptions& options)
@@ -40,7 +31,7 @@ Result<void> check_request(const std::string& name, const std::vector<std::strin
     if (paths.empty())
         return fail(ErrorCode::InvalidArgument, "a pool needs at least one device; pass their paths, e.g. [\"/dev/sdb\"]");
     for (const auto& path : paths)
-        if (auto checked = check_path(path); !checked)
+        if (auto checked = check_device_path(path); !checked)
             return checked;
     if (std::set<std::string>(paths.begin(), paths.end()).size() != paths.size())
         return fail(ErrorCode::InvalidArgument, "a device is listed twice");
@@ -143,7 +134,7 @@ Result<OpenMember> kept_member(Candidate& candidate, const metadata::Label& labe
 
 Result<OpenMember> prepare_new_member(const model::Pool& pool, const std::string& path, bool force)
 {
-    if (auto checked = check_path(path); !checked)
+    if (auto checked = check_device_path(path); !checked)
         return std::unexpected(checked.error());
     auto candidates = admit_candidates({path}, {.force = force});
     if (!candidates)

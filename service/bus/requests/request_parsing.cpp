@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "service/engine/device_arguments.hpp"
+
 namespace volumes::bus {
 
 using engine::ErrorCode;
@@ -70,24 +72,12 @@ engine::Result<void> parse_resize_thin_pool(std::uint64_t data_size, std::uint64
     return {};
 }
 
-namespace {
-
-engine::Result<void> check_device_path(const std::string& device)
-{
-    if (device.empty() || device.size() >= PATH_MAX)
-        return fail(ErrorCode::InvalidArgument,
-                    fmt::format("a device path of {} bytes: paths are 1 to {} bytes", device.size(), PATH_MAX - 1));
-    return {};
-}
-
-}  // namespace
-
 engine::Result<AddMemberRequest> parse_add_member(std::string device, const Options& options)
 {
     auto force = parse_force(options);
     if (!force)
         return std::unexpected(force.error());
-    if (auto checked = check_device_path(device); !checked)
+    if (auto checked = engine::check_device_path(device); !checked)
         return std::unexpected(checked.error());
     return AddMemberRequest{std::move(device), *force};
 }
@@ -96,7 +86,7 @@ engine::Result<std::string> parse_remove_member(std::string device, const Option
 {
     if (auto parsed = parse_no_options(options); !parsed)
         return std::unexpected(parsed.error());
-    if (auto checked = check_device_path(device); !checked)
+    if (auto checked = engine::check_member_argument(device); !checked)
         return std::unexpected(checked.error());
     return device;
 }
