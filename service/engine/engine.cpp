@@ -130,16 +130,6 @@ void Engine::bring_up(ManagedPool& pool)
 {
     try {
         auto reconciled = reconcile_pool(pool, targets_, udev_reaper_);
-        if (!reconciled && reconciled.error().code == ErrorCode::InUse) {
-            // A transaction that died after creating or resuming a device leaves udev probing it,
-            // which holds it open for a moment; the planner refuses to tear down an open device
-            // before anything is done, so try once more when udev is done (as apply_pool_change
-            // does). Seen on Linux 6.1 after a snapshot of a raid1 origin was killed at
-            // "suspended": "<origin>_real leaves the graph but is open 3 time(s), 2 of them at
-            // most by the pool's devices", and the origin stayed suspended.
-            devices::wait_for_udev_to_settle(udev_settle_timeout);
-            reconciled = reconcile_pool(pool, targets_, udev_reaper_);
-        }
         if (!reconciled)
             pool.unhealed = fmt::format("reconciling its devices at start-up failed ({}); healing",
                                         reconciled.error().message);

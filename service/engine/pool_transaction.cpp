@@ -49,10 +49,17 @@ executor::Result<executor::TransactionReport> run(const ManagedPool& pool, const
 // After a failed transaction: whether the kernel's devices still differ from the committed
 // metadata (read from the kernel, since a revert may have left something behind too); if so,
 // the pool records why, for Engine::heal.
+// Whether the kernel's devices are what the committed metadata says: reconciliation would
+// only commit.
+bool agrees(const planner::Plan& plan)
+{
+    return plan.steps == std::vector<planner::Step>{planner::CommitMetadata{}};
+}
+
 bool note_disagreement(ManagedPool& pool, const executor::Error& error)
 {
     auto plan = plan_reconciliation(pool);
-    if (plan && plan->steps == std::vector<planner::Step>{planner::CommitMetadata{}})
+    if (plan && agrees(*plan))
         return false;
     const auto committed = error.committed ? "committed, but a later step failed" : "was not committed";
     auto message = fmt::format("a change {} and left the devices unlike the metadata ({}); healing", committed,
@@ -124,16 +131,11 @@ Result<void> apply_pool_change(ManagedPool& pool, const model::Pool& next, Share
 Result<void> heal_pool(ManagedPool& pool, SharedTargets& targets, executor::UdevReaper& udev_reaper)
 {
     auto reconciled = reconcile_pool(pool, targets, udev_reaper);
-    if (!reconciled && reconciled.error().code == ErrorCode::InUse) {
-        // udev may hold a device it probes after a change: once more when it is done.
-        devices::wait_for_udev_to_settle(udev_settle_timeout);
-        reconciled = reconcile_pool(pool, targets, udev_reaper);
-    }
     if (reconciled) {
         auto plan = plan_reconciliation(pool);
         if (!plan)
             reconciled = std::unexpected(plan.error());
-        else if (plan->steps != std::vector<planner::Step>{planner::CommitMetadata{}})
+        else if (!agrees(*plan))
             reconciled = fail(ErrorCode::Failed, "the devices still differ from the metadata after reconciling them");
     }
     std::lock_guard view(pool.view_lock);
@@ -148,6 +150,16 @@ Result<void> reconcile_pool(ManagedPool& pool, SharedTargets& targets, executor:
         return ready;
     UnchangedMetadata metadata;
     auto ran = run(pool, pool.pool, metadata);
+    if (!ran && ran.error().code == executor::ErrorCode::Busy) {
+        // A transaction that died after creating or resuming a device leaves udev probing it,
+        // which holds it open for a moment; the planner refuses to tear down an open device
+        // before anything is done, so try once more when udev is done (as apply_pool_change
+        // does). Seen on Linux 6.1 after a snapshot of a raid1 origin was killed at
+        // "suspended": "<origin>_real leaves the graph but is open 3 time(s), 2 of them at
+        // most by the pool's devices", and the origin stayed suspended.
+        devices::wait_for_udev_to_settle(udev_settle_timeout);
+        ran = run(pool, pool.pool, metadata);
+    }
     if (!ran)
         return std::unexpected(from_executor(ran.error()));
     udev_reaper.hand_over(std::move(ran->udev_later));

@@ -32,12 +32,13 @@ Result<void> apply_pool_change(ManagedPool& pool, const model::Pool& next, Share
 
 // Brings the pool's dm devices to its committed model without writing metadata: start-up
 // reconciliation, after assemble_pool has settled which document is committed. Devices of
-// uncommitted transactions get error tables and are removed; suspended devices resume.
+// uncommitted transactions get error tables and are removed; suspended devices resume. A
+// plan refused because udev still held a leaving device is tried once more after udev settles.
+Result<void> reconcile_pool(ManagedPool& pool, SharedTargets& targets, executor::UdevReaper& udev_reaper);
+
 // Reconciles a pool whose devices differ from its committed metadata (ManagedPool::unhealed),
 // as start-up does, and clears `unhealed` once the kernel agrees. Nothing to do is success.
 Result<void> heal_pool(ManagedPool& pool, SharedTargets& targets, executor::UdevReaper& udev_reaper);
-
-Result<void> reconcile_pool(ManagedPool& pool, SharedTargets& targets, executor::UdevReaper& udev_reaper);
 
 // The plan reconcile_pool would run now; reads the kernel, changes nothing.
 Result<planner::Plan> plan_reconciliation(const ManagedPool& pool);
