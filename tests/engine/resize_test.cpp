@@ -62,6 +62,16 @@ private:
     int fd_;
 };
 
+// The two images of the two-legged array at `device` hold the same first `size` bytes, read
+// while the filesystem mounted from it at `mountpoint` is frozen.
+void expect_legs_equal(const std::string& device, std::uint64_t size, const std::filesystem::path& mountpoint,
+                       const char* after)
+{
+    Frozen frozen(mountpoint);
+    EXPECT_EQ(test::digest(device + "_rimage_0", 0, size), test::digest(device + "_rimage_1", 0, size))
+        << "the legs differ after " << after;
+}
+
 struct Snapshot {
     model::Pool pool;
     std::map<std::string, kmod::Table> tables;
@@ -217,12 +227,7 @@ TEST(Resize, AMountedRaid1GrowsEachLegOnItsOwnMemberAndResyncsOnlyTheNewRegion)
     EXPECT_EQ(test::device_size(array->device_path), 56 * mib);
     EXPECT_EQ(test::device_size(array->device_path + "_rimage_0"), 56 * mib);
     EXPECT_EQ(test::device_size(array->device_path + "_rimage_1"), 56 * mib);
-    {
-        Frozen frozen(mounted.dir());
-        EXPECT_EQ(test::digest(array->device_path + "_rimage_0", 0, 56 * mib),
-                  test::digest(array->device_path + "_rimage_1", 0, 56 * mib))
-            << "the legs differ after the sync";
-    }
+    expect_legs_equal(array->device_path, 56 * mib, mounted.dir(), "the sync");
     test::assert_kernel_matches_metadata(*engine, "mirror");
     expect_each_leg_on_its_own_member(prefix, array->dm_name);
     for (const auto& problem : test::shared_sub_devices(prefix))
@@ -239,12 +244,7 @@ TEST(Resize, AMountedRaid1GrowsEachLegOnItsOwnMemberAndResyncsOnlyTheNewRegion)
     EXPECT_GT(mounted.size(), before_size + 12 * mib) << "ext4 did not grow: " << before_size << " -> " << mounted.size();
     test::drop_caches();
     EXPECT_EQ(test::file_digest(kept), kept_digest) << "the file changed";
-    {
-        Frozen frozen(mounted.dir());
-        EXPECT_EQ(test::digest(array->device_path + "_rimage_0", 0, 64 * mib),
-                  test::digest(array->device_path + "_rimage_1", 0, 64 * mib))
-            << "the legs differ after the second sync";
-    }
+    expect_legs_equal(array->device_path, 64 * mib, mounted.dir(), "the second sync");
     test::assert_kernel_matches_metadata(*engine, "mirror");
     expect_each_leg_on_its_own_member(prefix, array->dm_name);
 
