@@ -118,7 +118,10 @@ public:
     struct Resized {
         VolumeSummary volume;    // at the size made (rounded up, engine::rounded_size)
         std::string filesystem;  // what happened to a filesystem on it, in words, when asked to grow it
-        std::uint64_t previous_size = 0;  // before the resize (a raid1's grow syncs from there)
+        std::uint64_t previous_size = 0;  // before the resize
+        // Set for an active raid1 that grew: md resyncs its new region, from this sector (the
+        // old size) to the end, and a job may follow it.
+        std::optional<std::uint64_t> resync_from_sector;
     };
     // engine::resize_volume in one transaction (the kernel sees the new size when the volume's
     // tables reload). A shrink is refused (InUse) unless the volume is active and carries no

@@ -83,7 +83,9 @@ Result<Engine::Resized> Engine::resize_volume(std::string_view pool, std::string
     auto summary = volume(pool, name);
     if (!summary)
         return std::unexpected(summary.error());
-    Resized result{*summary, {}, previous_size};
+    Resized result{*summary, {}, previous_size, {}};
+    if (summary->kind == "raid1" && summary->active && summary->size > previous_size)
+        result.resync_from_sector = previous_size / 512;
     if (!request.resize_filesystem)
         return result;
     auto status = volume_status(pool, name);

@@ -216,6 +216,7 @@ TEST(Resize, AMountedRaid1GrowsEachLegOnItsOwnMemberAndResyncsOnlyTheNewRegion)
     ASSERT_TRUE(grown) << grown.error().message;
     EXPECT_EQ(grown->volume.size, 56 * mib);
     EXPECT_EQ(grown->previous_size, 48 * mib);
+    EXPECT_EQ(grown->resync_from_sector, std::optional<std::uint64_t>(48 * mib / 512));
     test::wait_until_raid_synced(array->dm_name, event);
     const auto synced_sectors = written_to_images(array->device_path) - written_before;
     const std::uint64_t new_region = 8 * mib / 512, old_size = 48 * mib / 512;

@@ -53,12 +53,11 @@ void RequestHandler::resize_volume(CallContext call, VolumeRef volume, std::uint
         // A raid1 that grew while active resyncs its new region: a job follows it, named in the reply.
         .answer = [this, volume](Reply<std::uint64_t, std::string>& reply, const engine::Engine::Resized& resized,
                                  uid_t uid) {
-            const auto* state = tree_->volume(volume.pool, volume.volume);
-            if (!state || !state->raid1 || !state->active || resized.volume.size <= resized.previous_size) {
+            if (!resized.resync_from_sector) {
                 reply.reply(resized.volume.size, resized.filesystem);
                 return;
             }
-            const auto job = start_sync_job(volume.pool, volume.volume, "raid1-grow", uid, resized.previous_size / 512);
+            const auto job = start_sync_job(volume.pool, volume.volume, "raid1-grow", uid, *resized.resync_from_sector);
             auto said = fmt::format("the new region syncs: job {}", job);
             if (!resized.filesystem.empty())
                 said = resized.filesystem + "; " + said;
