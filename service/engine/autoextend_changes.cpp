@@ -137,6 +137,10 @@ Result<model::Pool> with_pool_autoextend(const model::Pool& pool, bool snapshots
         return std::unexpected(from_model(checked.error()));
     model::Pool next = pool;
     (snapshots ? next.snapshot_autoextend : next.thin_pool_autoextend) = policy;
+    if (!snapshots)
+        for (const auto& volume : pool.volumes)
+            if (const auto* thin_pool = std::get_if<model::ThinPoolLayout>(&volume.layout); thin_pool && !thin_pool->autoextend)
+                next = follow_autoextend_low_water(std::move(next), volume.uuid);
     return next;
 }
 
@@ -152,9 +156,11 @@ Result<model::Pool> with_volume_autoextend(const model::Pool& pool, const model:
             return std::unexpected(from_model(checked.error()));
     model::Pool next = pool;
     auto* volume = model::find_volume(next, uuid);
-    if (auto* thin_pool = std::get_if<model::ThinPoolLayout>(&volume->layout))
+    if (auto* thin_pool = std::get_if<model::ThinPoolLayout>(&volume->layout)) {
         thin_pool->autoextend = policy;
-    else if (auto* snapshot = std::get_if<model::SnapshotLayout>(&volume->layout))
+        return follow_autoextend_low_water(std::move(next), uuid);
+    }
+    if (auto* snapshot = std::get_if<model::SnapshotLayout>(&volume->layout))
         snapshot->autoextend = policy;
     else
         return fail(ErrorCode::InvalidArgument,

@@ -192,7 +192,10 @@ Result<model::Pool> resize_volume(const model::Pool& pool, const model::Uuid& uu
             return std::unexpected(data.error());
         auto layout = *thin_pool;
         layout.data = std::move(*data);
-        return with_layout(pool, uuid, std::move(layout));
+        auto next = with_layout(pool, uuid, std::move(layout));
+        if (!next)
+            return next;
+        return follow_autoextend_low_water(std::move(*next), uuid);
     }
     if (const auto* raid = std::get_if<model::Raid1Layout>(&v.layout))
         return resized_raid1(pool, v, *raid, extents, request.allow_shrink);

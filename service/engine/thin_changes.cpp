@@ -9,6 +9,7 @@
 #include "service/allocator/extent_allocator.hpp"
 #include "service/engine/decision_checks.hpp"
 #include "service/engine/error_translation.hpp"
+#include "service/model/autoextend_policy.hpp"
 #include "service/model/volume_lookup.hpp"
 
 namespace volumes::engine {
@@ -85,6 +86,26 @@ Result<ThinChange> advance_transaction(Pool next, const Uuid& thin_pool, kmod::R
 
 }  // namespace
 
+std::uint64_t low_water_at_threshold(std::uint64_t data_blocks, std::uint32_t threshold_percent)
+{
+    const auto free_percent = threshold_percent >= 100 ? 0 : 100 - threshold_percent;
+    return std::max<std::uint64_t>(1, data_blocks * free_percent / 100);
+}
+
+Pool follow_autoextend_low_water(Pool pool, const Uuid& thin_pool)
+{
+    auto* volume = model::find_volume(pool, thin_pool);
+    auto* layout = volume ? std::get_if<ThinPoolLayout>(&volume->layout) : nullptr;
+    if (!layout || layout->block_size == 0)
+        return pool;
+    const auto policy = model::effective_autoextend(pool, *layout);
+    if (policy.threshold_percent >= model::kAutoextendOff)
+        return pool;
+    const auto data_blocks = model::extent_count(layout->data) * pool.extent_size / layout->block_size;
+    layout->low_water_blocks = low_water_at_threshold(data_blocks, policy.threshold_percent);
+    return pool;
+}
+
 Result<Pool> add_thin_pool(const Pool& pool, const ThinPoolRequest& request, const Uuid& uuid)
 {
     if (auto checked = check_new_name(pool, request.name); !checked)
@@ -124,6 +145,10 @@ Result<Pool> add_thin_pool(const Pool& pool, const ThinPoolRequest& request, con
     if (!meta)
         return std::unexpected(from_model(meta.error()));
     std::get<ThinPoolLayout>(next.volumes.back().layout).meta = std::move(*meta);
+    next = follow_autoextend_low_water(std::move(next), uuid);
+    // A caller's own mark above the derived one still counts: an earlier event only reads sooner.
+    auto& added = std::get<ThinPoolLayout>(model::find_volume(next, uuid)->layout);
+    added.low_water_blocks = std::max(added.low_water_blocks, request.low_water_blocks);
     return next;
 }
 

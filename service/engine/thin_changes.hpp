@@ -27,9 +27,23 @@ struct ThinPoolRequest {
     std::uint64_t data_size = 0;      // bytes, rounded up to whole extents
     std::uint64_t metadata_size = 0;  // bytes, 2 MiB to 16 GiB, rounded up to whole extents
     std::uint32_t block_size = kDefaultThinBlockSize;  // bytes, a multiple of 64 KiB up to 1 GiB
-    std::uint64_t low_water_blocks = 0;  // 0: a tenth of the data blocks, at least 1 (a default of this daemon)
+    // 0: a tenth of the data blocks, at least 1 (a default of this daemon). While autoextend is
+    // on the pool gets at least low_water_at_threshold's blocks (follow_autoextend_low_water).
+    std::uint64_t low_water_blocks = 0;
     bool error_if_no_space = false;
 };
+
+// The free data blocks left when `data_blocks` reach `threshold_percent` used (used * 100 >=
+// threshold * total, as plan_autoextend decides), at least 1: dm-thin raises its dm event when
+// the free blocks drop to its low water, so the event comes exactly when autoextend would grow.
+std::uint64_t low_water_at_threshold(std::uint64_t data_blocks, std::uint32_t threshold_percent);
+
+// The pool with thin pool `thin_pool`'s low water following its autoextend threshold
+// (model::effective_autoextend) after its data size or policy changed: while the threshold is
+// below 100, low_water_at_threshold of its data blocks; with autoextend off, the low water it
+// had. The model keeps no record of a low_water_mark given at creation, so only add_thin_pool
+// keeps a larger one. The pool unchanged for a volume that is not a thin pool.
+Pool follow_autoextend_low_water(Pool pool, const Uuid& thin_pool);
 
 // A thin pool over new tmeta and tdata sub-volumes, transaction id 0, next thin id 0. The
 // caller zeroes the first block of tmeta before the transaction, so dm-thin formats it.

@@ -4,12 +4,19 @@
 // whose origin is written past the threshold grows and stays valid; the settings persist and
 // bad ones are refused with nothing changed.
 //
-// The writers here are paced: after each chunk they wait until the daemon has read the pool
-// again, and while the volume is at or past its threshold, until it grew. Nothing but the
-// daemon's own watch grows it; the pacing only keeps a fast writer from outrunning a watch that
-// reads every two seconds (see the report: the thin pool's dm event is not followed yet).
+// The writers of the first tests are paced: after each chunk they wait until the daemon has read
+// the pool again, and while the volume is at or past its threshold, until it grew. Nothing but
+// the daemon's own watch grows it; the pacing only keeps a fast writer from outrunning a watch
+// that reads snapshots every two seconds. A thin pool also grows on its low-water dm event, its
+// low water following the threshold: the burst test writes without pacing and prints how soon
+// the growth followed.
+#include <algorithm>
+#include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <sstream>
+
+#include <fmt/format.h>
 
 #include "bus_fixture.hpp"
 #include "bus_wait.hpp"
@@ -98,6 +105,31 @@ protected:
 
     std::size_t log_start = 0;
 };
+
+// The low-water mark (free data blocks) of the only live thin-pool table, read from the kernel.
+std::uint64_t live_low_water()
+{
+    std::vector<std::uint64_t> found;
+    for (const auto& [name, text] : dm_tables()) {
+        std::istringstream lines(text);
+        for (std::string line; std::getline(lines, line);) {
+            std::istringstream words(line);
+            std::vector<std::string> word{std::istream_iterator<std::string>(words), {}};
+            // "<start> <length> thin-pool <meta> <data> <block sectors> <low water> ..."
+            if (word.size() > 6 && word[2] == "thin-pool")
+                found.push_back(std::stoull(word[6]));
+        }
+    }
+    if (found.size() != 1)
+        throw std::runtime_error(fmt::format("{} thin-pool tables are live, not one", found.size()));
+    return found.front();
+}
+
+// The free blocks left when `data_bytes` of 64 KiB blocks are `threshold` percent used.
+std::uint64_t low_water_at(std::uint64_t data_bytes, std::uint64_t threshold)
+{
+    return std::max<std::uint64_t>(1, data_bytes / (64 * 1024) * (100 - threshold) / 100);
+}
 
 TEST_F(BusAutoextend, AThinPoolWrittenPastItsThresholdGrowsBeforeItIsFullAndNoWriteFails)
 {
@@ -305,6 +337,79 @@ TEST_F(BusAutoextend, BadSettingsAreRefusedAndChangeNothing)
     EXPECT_EQ(property_as<Policy>(thin_pool, thin_pool_interface, "Autoextend"), Policy(80u, 20u, true));
     EXPECT_EQ(property_as<Policy>(snapshot, snapshot_interface, "Autoextend"), Policy(80u, 20u, true));
     EXPECT_EQ(property_as<PoolPolicy>(pool, pool_interface, "ThinPoolAutoextend"), PoolPolicy(80u, 20u));
+}
+
+TEST_F(BusAutoextend, AThinPoolWrittenInBurstsGrowsOnItsLowWaterEvent)
+{
+    const auto pool = create_pool("burst", {new_loop(160 * mib).path(), new_loop(160 * mib).path()});
+    // Without error_if_no_space: a burst that outran the growth would wait for it, not fail.
+    const auto thin_pool = create_thin_pool(pool, 16 * mib);
+    EXPECT_EQ(live_low_water(), low_water_at(16 * mib, 80)) << "the default threshold, 80";
+    ASSERT_TRUE(set_autoextend(thin_pool, thin_pool_interface, 50, 100).ok());
+    EXPECT_EQ(live_low_water(), low_water_at(16 * mib, 50)) << "SetAutoextend moved it";
+    const auto volume = create_thin(thin_pool, "data", 256 * mib);
+    const auto device = property_as<std::string>(volume, volume_interface, "DevicePath");
+
+    SignalRecorder recorder(*bus, volumes_signals_match());
+    // Each burst takes the pool from below half to 62.5 % of its data in one go; each growth
+    // doubles it: 16, 32, 64 and 128 MiB.
+    std::uint64_t written = 0;
+    std::uint64_t size = 16 * mib;
+    std::vector<double> delays_ms;
+    for (int burst = 0; burst < 3; ++burst) {
+        const auto upto = size * 5 / 8;
+        const auto from = recorder.signals().size();
+        const auto started = std::chrono::steady_clock::now();
+        ASSERT_NO_THROW(write_pattern(device, written, upto - written, 300 + burst)) << "burst " << burst;
+        const auto ended = std::chrono::steady_clock::now();
+        written = upto;
+        std::optional<RecordedSignal> changed;
+        ASSERT_TRUE(wait(
+            [&] {
+                changed = recorder.find(
+                    [&](const RecordedSignal& s) {
+                        return s.member == "PropertiesChanged" && s.path == thin_pool && s.values.contains("DataSize");
+                    },
+                    from);
+                return changed.has_value();
+            },
+            fmt::format("burst {}: no PropertiesChanged of DataSize", burst)));
+        const auto grown = u64(thin_pool, thin_pool_interface, "DataSize");
+        EXPECT_EQ(grown, 2 * size) << "burst " << burst << " grew by one step of 100 %";
+        const auto since_end = std::chrono::duration<double, std::milli>(changed->received - ended).count();
+        const auto since_start = std::chrono::duration<double, std::milli>(changed->received - started).count();
+        delays_ms.push_back(since_end);
+        std::printf("burst %d: %llu MiB written in %.0f ms; DataSize %llu -> %llu MiB announced %.0f ms after the "
+                    "write ended (%.0f ms after it started)\n",
+                    burst, static_cast<unsigned long long>(upto / mib),
+                    std::chrono::duration<double, std::milli>(ended - started).count(),
+                    static_cast<unsigned long long>(size / mib), static_cast<unsigned long long>(grown / mib), since_end,
+                    since_start);
+        size = grown;
+        EXPECT_EQ(live_low_water(), low_water_at(size, 50)) << "after growth " << burst;
+        EXPECT_EQ(property_as<std::string>(thin_pool, thin_pool_interface, "Mode"), "rw");
+        EXPECT_LT(u64(thin_pool, thin_pool_interface, "DataUsed"), size);
+    }
+    EXPECT_FALSE(recorder.find([&](const RecordedSignal& s) {
+        return s.member == "PropertiesChanged" && s.path == thin_pool && s.values.contains("Mode");
+    })) << "the pool left rw:\n" << recorder.describe();
+    EXPECT_FALSE(recorder.find([](const RecordedSignal& s) { return s.member == "SpaceWarning"; }))
+        << recorder.describe();
+    for (int burst = 0, offset = 0; burst < 3; ++burst) {
+        const auto upto = (16 * mib << burst) * 5 / 8;
+        EXPECT_TRUE(holds_pattern(device, offset, upto - offset, 300 + burst)) << "burst " << burst;
+        offset = static_cast<int>(upto);
+    }
+    std::printf("growth after the end of each burst (ms):");
+    for (const auto delay : delays_ms)
+        std::printf(" %.0f", delay);
+    std::printf(" (the snapshot poll reads every 2000 ms)\n");
+
+    // Autoextend off: the low water stays where the threshold left it.
+    ASSERT_TRUE(set_autoextend(thin_pool, thin_pool_interface, 100, 20).ok());
+    EXPECT_EQ(live_low_water(), low_water_at(size, 50));
+    ASSERT_TRUE(set_autoextend(thin_pool, thin_pool_interface, 90, 20).ok());
+    EXPECT_EQ(live_low_water(), low_water_at(size, 90));
 }
 
 }  // namespace

@@ -124,7 +124,8 @@ void WatchPoller::sample_due(Clock::time_point now, const std::function<void()>&
                 } else {
                     entry->watch.sample = std::move(sample);
                     entry->sampled = started;
-                    entry->due = std::max(entry->due + entry->watch.interval, started);
+                    entry->due = entry->watch.events_only ? Clock::time_point::max()
+                                                          : std::max(entry->due + entry->watch.interval, started);
                 }
             }
         }

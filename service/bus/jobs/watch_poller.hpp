@@ -27,6 +27,9 @@ public:
         std::chrono::milliseconds interval{250};
         bool wakes_on_dm_events = false;
         Sample sample;
+        // Sampled at add() and then only after dm events, never paced: `interval` is then only
+        // the least time between two samples (two fifths of it). Needs wakes_on_dm_events.
+        bool events_only = false;
     };
 
     WatchPoller();

@@ -24,6 +24,19 @@ bool is_merging(const VolumeState& volume)
 }
 
 constexpr std::chrono::seconds kSnapshotRefreshInterval{2};
+// The least time between two refreshes a dm event starts: events of other devices (a raid sync,
+// a thin pool growing) read the thin pools at most this often.
+constexpr std::chrono::milliseconds kThinPoolEventInterval{500};
+
+bool refreshed_by_poll(const VolumeState& volume)
+{
+    return (volume.snapshot && (volume.active || is_merging(volume))) || ((volume.thin_pool || volume.thin) && volume.active);
+}
+
+bool has_active_thin_pool(const VolumeState& volume)
+{
+    return volume.thin_pool && volume.active;
+}
 
 }  // namespace
 
@@ -35,6 +48,12 @@ bool needs_sync_job(const VolumeState& volume)
 RequestHandler::RequestHandler(engine::Engine& engine, BusLoop& loop, WorkQueues& queues, Authority& authority)
     : engine_(engine), loop_(loop), queues_(queues), pipeline_(engine, loop, queues, authority)
 {
+}
+
+RequestHandler::~RequestHandler()
+{
+    if (poller_)
+        poller_->cancel(this);
 }
 
 void RequestHandler::attach(ManagerObject& manager, ObjectTree& tree, JobRegistry& jobs, RaidSyncWatches& watches,
@@ -94,16 +113,35 @@ void RequestHandler::export_all()
             pipeline_.heal(name);
     }
     loop_.after(kSnapshotRefreshInterval, [this] { refresh_snapshots(); });
+    watch_thin_pool_events();
+}
+
+void RequestHandler::watch_thin_pool_events()
+{
+    poller_ = WatchPoller::shared();
+    poller_->add({this, kThinPoolEventInterval, true,
+                  [this] {
+                      loop_.post([this] { refresh_pools(has_active_thin_pool, true); });
+                      return false;
+                  },
+                  true});
 }
 
 void RequestHandler::refresh_snapshots()
 {
-    for (const auto& pool : tree_->pools_with([](const VolumeState& volume) {
-             return (volume.snapshot && (volume.active || is_merging(volume))) || ((volume.thin_pool || volume.thin) && volume.active);
-         })) {
+    refresh_pools(refreshed_by_poll, false);
+    loop_.after(kSnapshotRefreshInterval, [this] { refresh_snapshots(); });
+}
+
+void RequestHandler::refresh_pools(const std::function<bool(const VolumeState&)>& which, bool again_if_busy)
+{
+    for (const auto& pool : tree_->pools_with(which)) {
         // One read per pool at a time, however long a change keeps its worker.
-        if (!refreshing_.insert(pool).second)
+        if (!refreshing_.insert(pool).second) {
+            if (again_if_busy)
+                refresh_again_.insert(pool);
             continue;
+        }
         queues_.submit(pool, [this, pool] {
             // Growth first, on the worker like every change, so the read below shows it.
             auto extended = engine_.autoextend(pool);
@@ -111,14 +149,16 @@ void RequestHandler::refresh_snapshots()
             loop_.post([this, pool, extended = std::move(extended), snapshot = std::move(snapshot)] {
                 refreshing_.erase(pool);
                 report_autoextend(pool, extended);
-                if (!snapshot || !tree_->has_pool(pool))
-                    return;
-                log_thin_pool_changes(*snapshot);
-                tree_->apply(*snapshot);
+                if (snapshot && tree_->has_pool(pool)) {
+                    log_thin_pool_changes(*snapshot);
+                    tree_->apply(*snapshot);
+                }
+                if (refresh_again_.erase(pool))
+                    refresh_pools([&](const VolumeState& volume) { return volume.pool == pool && has_active_thin_pool(volume); },
+                                  false);
             });
         });
     }
-    loop_.after(kSnapshotRefreshInterval, [this] { refresh_snapshots(); });
 }
 
 void RequestHandler::report_autoextend(const std::string& pool,

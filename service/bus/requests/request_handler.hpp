@@ -11,6 +11,7 @@
 #include "service/bus/authorization/authority.hpp"
 #include "service/bus/bus_loop.hpp"
 #include "service/bus/jobs/job_registry.hpp"
+#include "service/bus/jobs/watch_poller.hpp"
 #include "service/bus/jobs/raid_sync_watch.hpp"
 #include "service/bus/jobs/snapshot_merge_watch.hpp"
 #include "service/bus/objects/manager_object.hpp"
@@ -32,6 +33,8 @@ bool needs_sync_job(const VolumeState& volume);
 class RequestHandler final : public MethodCalls {
 public:
     RequestHandler(engine::Engine& engine, BusLoop& loop, WorkQueues& queues, Authority& authority);
+    // Ends the dm event watch: no refresh is posted after it returns.
+    ~RequestHandler() override;
 
     // The objects and jobs this handler updates; set once, before the first call.
     void attach(ManagerObject& manager, ObjectTree& tree, JobRegistry& jobs, RaidSyncWatches& watches,
@@ -39,7 +42,8 @@ public:
 
     // Reads every pool and exports what it found; raid1 volumes still syncing get a
     // "raid1-sync" job, snapshots merging a "snapshot-merge" job. Then keeps the snapshots'
-    // COW usage current (refresh_snapshots). For start-up: it blocks, so call it before the
+    // COW usage current (refresh_snapshots), and the thin pools' usage after each dm event
+    // (watch_thin_pool_events). For start-up: it blocks, so call it before the
     // bus loop runs.
     void export_all();
 
@@ -97,6 +101,14 @@ private:
     // thin pool fills without any call); then again after an interval. Before each read the
     // pool's thin pools and snapshots past their autoextend threshold grow (Engine::autoextend).
     void refresh_snapshots();
+    // The read and autoextend of refresh_snapshots for each pool `which` selects, once: a pool
+    // already being read is read again when that read ends (a dm event may have come after the
+    // kernel was read).
+    void refresh_pools(const std::function<bool(const VolumeState&)>& which, bool again_if_busy);
+    // Refreshes the pools with active thin pools soon after any dm event: a thin pool raises one
+    // when its free data blocks drop to its low water, which follows its autoextend threshold
+    // (engine::follow_autoextend_low_water), so it grows without waiting for the next poll.
+    void watch_thin_pool_events();
     // Logs what autoextend grew (info) and, once per crossing, what could not grow (warning and
     // Pool.SpaceWarning); a failed autoextend transaction once per distinct message.
     void report_autoextend(const std::string& pool, const engine::Result<engine::Engine::AutoextendReport>& report);
@@ -114,6 +126,8 @@ private:
     RaidSyncWatches* watches_ = nullptr;
     SnapshotMergeWatches* merges_ = nullptr;
     std::set<std::string> refreshing_;  // pools whose refresh_snapshots read is under way
+    std::set<std::string> refresh_again_;  // of those, the ones a dm event came for meanwhile
+    std::shared_ptr<WatchPoller> poller_;  // of the dm event watch, once export_all started it
     // Per pool: the shortfalls already warned about ("<volume>\n<part>"), and the last autoextend
     // failure logged.
     std::map<std::string, std::set<std::string>> space_warnings_;

@@ -56,6 +56,29 @@ TEST(WatchPoller, TwentyWatchesShareOneThread)
     EXPECT_EQ(poller.watch_count(), 0u);
 }
 
+TEST(WatchPoller, AnEventsOnlyWatchIsSampledAtAddAndNotPaced)
+{
+    WatchPoller poller;
+    std::atomic<int> events_only{0};
+    std::atomic<int> paced{0};
+    const int owner = 0;
+    // A dm event of the host could sample it again, but not within two fifths of 10 s.
+    poller.add({&owner, 10s, true,
+                [&] {
+                    ++events_only;
+                    return false;
+                },
+                true});
+    poller.add({&owner, 20ms, true, [&] {
+                    ++paced;
+                    return false;
+                }});
+    EXPECT_TRUE(eventually([&] { return paced >= 10; }));
+    EXPECT_EQ(events_only, 1);
+    EXPECT_EQ(poller.watch_count(), 2u);
+    poller.cancel(&owner);
+}
+
 TEST(WatchPoller, AnEndedWatchIsFreedAtOnce)
 {
     WatchPoller poller;

@@ -250,5 +250,67 @@ TEST(AutoextendChanges, BadPoliciesAreRefusedAndChangeNothing)
     EXPECT_TRUE(fails_with(with_volume_autoextend(pool, uuid_of(9), std::nullopt), ErrorCode::NotFound));
 }
 
+TEST(AutoextendChanges, AGrowthMovesTheLowWaterWithTheData)
+{
+    // 10 extents of 4 MiB: 640 blocks of 64 KiB, 128 free at the default 80.
+    const auto pool = pool_with_thin_pool(10);
+    EXPECT_EQ(thin_pool_of(pool, "tp").low_water_blocks, 128u);
+    const auto plan = plan_autoextend(pool, {{uuid_of(1), AutoextendPart::Data, 80, 100}});
+    ASSERT_TRUE(succeeded(plan));
+    ASSERT_EQ(plan->grown.size(), 1u);
+    EXPECT_EQ(thin_pool_of(plan->next, "tp").low_water_blocks, 153u) << "768 blocks leave 153.6 free";
+
+    // Metadata alone leaves it.
+    const auto meta = plan_autoextend(pool, {{uuid_of(1), AutoextendPart::Metadata, 90, 100}});
+    ASSERT_TRUE(succeeded(meta));
+    ASSERT_EQ(meta->grown.size(), 1u);
+    EXPECT_EQ(thin_pool_of(meta->next, "tp").low_water_blocks, 128u);
+}
+
+TEST(AutoextendChanges, SettingAPolicyMovesTheLowWater)
+{
+    auto pool = pool_with_thin_pool(10);  // 640 blocks
+    pool = *with_pool_autoextend(pool, false, {60, 50});
+    EXPECT_EQ(thin_pool_of(pool, "tp").low_water_blocks, 256u) << "the pool's default applies";
+    pool = *with_pool_autoextend(pool, true, {95, 50});
+    EXPECT_EQ(thin_pool_of(pool, "tp").low_water_blocks, 256u) << "the snapshot default does not count";
+
+    pool = *with_volume_autoextend(pool, uuid_of(1), model::AutoextendPolicy{90, 20});
+    EXPECT_EQ(thin_pool_of(pool, "tp").low_water_blocks, 64u) << "its own";
+    pool = *with_pool_autoextend(pool, false, {50, 50});
+    EXPECT_EQ(thin_pool_of(pool, "tp").low_water_blocks, 64u) << "its own still applies";
+
+    // Off keeps what it had; inheriting the pool's 50 again derives from that.
+    pool = *with_volume_autoextend(pool, uuid_of(1), model::AutoextendPolicy{100, 20});
+    EXPECT_EQ(thin_pool_of(pool, "tp").low_water_blocks, 64u);
+    pool = *with_volume_autoextend(pool, uuid_of(1), std::nullopt);
+    EXPECT_EQ(thin_pool_of(pool, "tp").low_water_blocks, 320u);
+}
+
+TEST(AutoextendChanges, ThePoolsDefaultMovesOnlyItsThinPoolsLowWater)
+{
+    // A second thin pool "tq" (uuid 2) with its own policy, and a snapshot: neither moves.
+    auto pool = *add_thin_pool(pool_with_thin_pool(10), {"tq", 5 * kExtent, kMetadata}, uuid_of(2));
+    pool = *with_volume_autoextend(pool, uuid_of(2), model::AutoextendPolicy{90, 20});
+    pool = *add_linear_volume(pool, {"o", kExtent}, uuid_of(3));
+    pool = *add_snapshot(pool, uuid_of(3), {"s", kExtent}, uuid_of(4));
+    const auto before = pool;
+    pool = *with_pool_autoextend(pool, false, {70, 20});
+    EXPECT_EQ(thin_pool_of(pool, "tp").low_water_blocks, 192u);
+    EXPECT_EQ(thin_pool_of(pool, "tq").low_water_blocks, 32u) << "320 blocks at its own 90";
+    auto expected = before;
+    expected.thin_pool_autoextend = model::AutoextendPolicy{70, 20};
+    std::get<model::ThinPoolLayout>(model::find_volume(expected, uuid_of(1))->layout).low_water_blocks = 192;
+    EXPECT_EQ(pool, expected);
+}
+
+TEST(AutoextendChanges, ARefusedPolicyLeavesTheLowWater)
+{
+    const auto pool = pool_with_thin_pool(10);
+    EXPECT_TRUE(fails_with(with_pool_autoextend(pool, false, {40, 20}), ErrorCode::InvalidArgument));
+    EXPECT_TRUE(fails_with(with_volume_autoextend(pool, uuid_of(1), model::AutoextendPolicy{101, 20}),
+                           ErrorCode::InvalidArgument));
+}
+
 }  // namespace
 }  // namespace volumes::engine

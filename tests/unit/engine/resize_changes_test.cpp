@@ -210,5 +210,38 @@ TEST(ResizeChanges, AThinPoolsDataAndMetadataGrowButNeverShrink)
     EXPECT_TRUE(fails_with(resize_thin_pool_metadata(pool, uuid_of(1), 17ull << 30), ErrorCode::InvalidArgument));
 }
 
+namespace {
+
+std::uint64_t low_water_of(const model::Pool& pool)
+{
+    return std::get<model::ThinPoolLayout>(model::find_volume(pool, "tp")->layout).low_water_blocks;
+}
+
+}  // namespace
+
+TEST(ResizeChanges, AGrownThinPoolsLowWaterFollowsItsThreshold)
+{
+    // 4 extents of 4 MiB: 256 blocks of 64 KiB, 51 free at the default 80.
+    const auto pool = *add_thin_pool(empty_pool(), {"tp", 4 * kExtent, 2 * 1024 * 1024}, uuid_of(1));
+    EXPECT_EQ(low_water_of(pool), 51u);
+    auto grown = resize_volume(pool, uuid_of(1), {6 * kExtent});
+    ASSERT_TRUE(succeeded(grown));
+    EXPECT_EQ(low_water_of(*grown), 76u) << "384 blocks leave 76.8 free";
+
+    auto meta = resize_thin_pool_metadata(pool, uuid_of(1), 3 * kExtent);
+    ASSERT_TRUE(succeeded(meta));
+    EXPECT_EQ(low_water_of(*meta), 51u) << "the metadata does not count";
+}
+
+TEST(ResizeChanges, WithAutoextendOffAGrownThinPoolKeepsItsLowWater)
+{
+    auto off = empty_pool();
+    off.thin_pool_autoextend = model::AutoextendPolicy{100, 20};
+    const auto pool = *add_thin_pool(off, {"tp", 4 * kExtent, 2 * 1024 * 1024, 64 * 1024, 9}, uuid_of(1));
+    auto grown = resize_volume(pool, uuid_of(1), {6 * kExtent});
+    ASSERT_TRUE(succeeded(grown));
+    EXPECT_EQ(low_water_of(*grown), 9u);
+}
+
 }  // namespace
 }  // namespace volumes::engine

@@ -76,7 +76,7 @@ TEST(ThinChanges, AThinPoolGetsDataAndMetadataRoundedUpToWholeExtents)
     EXPECT_EQ(model::extent_count(layout.data), 2u);
     EXPECT_EQ(model::extent_count(layout.meta), 1u);
     EXPECT_EQ(layout.block_size, kDefaultThinBlockSize);
-    EXPECT_EQ(layout.low_water_blocks, 12u) << "a tenth of 128 blocks of 64 KiB";
+    EXPECT_EQ(layout.low_water_blocks, 25u) << "the default threshold 80 of 128 blocks of 64 KiB leaves 25.6 free";
     EXPECT_FALSE(layout.error_if_no_space);
     EXPECT_EQ(layout.transaction_id, 0u);
     EXPECT_EQ(layout.next_thin_id, 0u);
@@ -96,8 +96,67 @@ TEST(ThinChanges, AThinPoolKeepsItsRequestedOptions)
     EXPECT_EQ(model::extent_count(layout.data), 3u);
     EXPECT_EQ(model::extent_count(layout.meta), 2u);
     EXPECT_EQ(layout.block_size, 128u * 1024);
-    EXPECT_EQ(layout.low_water_blocks, 7u);
+    EXPECT_EQ(layout.low_water_blocks, 19u) << "96 blocks at the default threshold 80 leave 19 free, more than 7";
     EXPECT_TRUE(layout.error_if_no_space);
+}
+
+TEST(ThinChanges, LowWaterIsTheFreeBlocksLeftAtTheThreshold)
+{
+    EXPECT_EQ(low_water_at_threshold(128, 80), 25u);
+    EXPECT_EQ(low_water_at_threshold(100, 80), 20u);
+    EXPECT_EQ(low_water_at_threshold(100, 50), 50u);
+    EXPECT_EQ(low_water_at_threshold(1000, 99), 10u);
+    EXPECT_EQ(low_water_at_threshold(10, 95), 1u) << "half a block: at least one";
+    EXPECT_EQ(low_water_at_threshold(1, 80), 1u);
+    // Free at or below it is exactly used at or above the threshold, as plan_autoextend decides.
+    for (const std::uint64_t total : {7u, 100u, 128u, 1000u, 4093u})
+        for (const std::uint32_t threshold : {50u, 67u, 80u, 95u, 99u}) {
+            const auto low_water = low_water_at_threshold(total, threshold);
+            if (low_water == 1 && total * (100 - threshold) < 100)
+                continue;  // the floor of one block
+            for (std::uint64_t used = 0; used <= total; ++used)
+                EXPECT_EQ(total - used <= low_water, used * 100 >= std::uint64_t{threshold} * total)
+                    << total << " blocks, threshold " << threshold << ", " << used << " used";
+        }
+}
+
+TEST(ThinChanges, ALowWaterMarkAboveTheDerivedOneIsKept)
+{
+    // 96 blocks of 128 KiB: 19 free at the default threshold.
+    auto pool = add_thin_pool(empty_pool(), {"tp", 3 * kExtent, 5 * MiB, 128 * 1024, 40, false}, uuid_of(1));
+    ASSERT_TRUE(succeeded(pool));
+    EXPECT_EQ(thin_pool_of(*pool).low_water_blocks, 40u);
+}
+
+TEST(ThinChanges, WithAutoextendOffTheThinPoolKeepsTheGivenOrDefaultLowWater)
+{
+    auto off = empty_pool();
+    off.thin_pool_autoextend = model::AutoextendPolicy{100, 20};
+    auto given = add_thin_pool(off, {"tp", 3 * kExtent, 5 * MiB, 128 * 1024, 7, false}, uuid_of(1));
+    ASSERT_TRUE(succeeded(given));
+    EXPECT_EQ(thin_pool_of(*given).low_water_blocks, 7u);
+    auto defaulted = add_thin_pool(
+        off, {.name = "tp", .data_size = 2 * kExtent, .metadata_size = kMinThinMetadataSize}, uuid_of(1));
+    ASSERT_TRUE(succeeded(defaulted));
+    EXPECT_EQ(thin_pool_of(*defaulted).low_water_blocks, 12u) << "a tenth of 128 blocks";
+}
+
+TEST(ThinChanges, ThePoolsThinPoolThresholdSetsTheLowWaterAtCreation)
+{
+    auto pool = empty_pool();
+    pool.thin_pool_autoextend = model::AutoextendPolicy{50, 20};
+    auto added = add_thin_pool(pool, {.name = "tp", .data_size = 2 * kExtent, .metadata_size = kMinThinMetadataSize},
+                               uuid_of(1));
+    ASSERT_TRUE(succeeded(added));
+    EXPECT_EQ(thin_pool_of(*added).low_water_blocks, 64u) << "half of 128 blocks";
+}
+
+TEST(ThinChanges, FollowingTheThresholdLeavesOtherVolumesAlone)
+{
+    auto pool = with_thin_and_snapshot();
+    EXPECT_EQ(follow_autoextend_low_water(pool, uuid_of(2)), pool) << "a thin volume";
+    EXPECT_EQ(follow_autoextend_low_water(pool, uuid_of(9)), pool) << "no such volume";
+    EXPECT_EQ(follow_autoextend_low_water(pool, uuid_of(1)), pool) << "already follows";
 }
 
 TEST(ThinChanges, TheDefaultLowWaterMarkIsAtLeastOneBlock)
