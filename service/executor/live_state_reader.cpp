@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include <fmt/core.h>
+
 #include "kmod/device_mapper.hpp"
 #include "service/executor/kernel_failure.hpp"
 
@@ -32,20 +34,26 @@ Result<std::vector<kmod::DeviceInfo>> pool_devices(std::string_view uuid_prefix)
     return devices;
 }
 
-}  // namespace
-
-Result<planner::LiveState> read_live_state(std::string_view uuid_prefix)
+// The devices `ids` name that exist.
+Result<std::vector<kmod::DeviceInfo>> existing(const std::vector<kmod::DeviceId>& ids)
 {
-    auto found = pool_devices(uuid_prefix);
-    if (!found)
-        return std::unexpected(found.error());
+    std::vector<kmod::DeviceInfo> devices;
+    for (const auto& id : ids) {
+        auto info = dm::info(id);
+        if (!info)
+            return kernel_failure(info.error());
+        if (info->exists)
+            devices.push_back(std::move(*info));
+    }
+    return devices;
+}
 
-    std::map<kmod::DeviceNumber, std::string> uuid_of_number;
-    for (const auto& info : *found)
-        uuid_of_number.emplace(info.number, info.uuid);
-
+// `found` as the planner takes it, each device's children named by `uuid_of_number`.
+Result<planner::LiveState> live_state_of(const std::vector<kmod::DeviceInfo>& found,
+                                         const std::map<kmod::DeviceNumber, std::string>& uuid_of_number)
+{
     planner::LiveState state;
-    for (const auto& info : *found) {
+    for (const auto& info : found) {
         planner::LiveDevice device;
         device.name = info.name;
         device.uuid = info.uuid;
@@ -70,6 +78,66 @@ Result<planner::LiveState> read_live_state(std::string_view uuid_prefix)
         state.devices.push_back(std::move(device));
     }
     return state;
+}
+
+}  // namespace
+
+Result<planner::LiveState> read_live_state(std::string_view uuid_prefix)
+{
+    auto found = pool_devices(uuid_prefix);
+    if (!found)
+        return std::unexpected(found.error());
+    std::map<kmod::DeviceNumber, std::string> uuid_of_number;
+    for (const auto& info : *found)
+        uuid_of_number.emplace(info.number, info.uuid);
+    return live_state_of(*found, uuid_of_number);
+}
+
+Result<ScopedLiveState> read_live_state(std::string_view uuid_prefix, const graph::ChangeScope& scope)
+{
+    std::vector<kmod::DeviceId> ids;
+    for (const auto& uuid : scope.devices)
+        ids.push_back(kmod::DeviceId::by_uuid(uuid));
+    auto found = existing(ids);
+    if (!found)
+        return std::unexpected(found.error());
+
+    ids.clear();
+    for (const auto& name : scope.new_names)
+        ids.push_back(kmod::DeviceId::by_name(name));
+    auto holders = existing(ids);
+    if (!holders)
+        return std::unexpected(holders.error());
+    for (auto& holder : *holders) {
+        if (scope.devices.contains(holder.uuid))
+            continue;
+        if (holder.uuid.starts_with(uuid_prefix))
+            return fail(ErrorCode::Refused,
+                        fmt::format("{} is a device of the pool ({}) that this change does not expect there",
+                                    holder.name, holder.uuid));
+        // A stranger's device: the planner refuses a desired name it holds.
+        holder.live_table = false;
+        found->push_back(std::move(holder));
+    }
+
+    ids.clear();
+    for (const auto& uuid : scope.stacked_on)
+        ids.push_back(kmod::DeviceId::by_uuid(uuid));
+    auto beneath = existing(ids);
+    if (!beneath)
+        return std::unexpected(beneath.error());
+
+    ScopedLiveState scoped;
+    std::map<kmod::DeviceNumber, std::string> uuid_of_number;
+    for (const auto& info : *found)
+        uuid_of_number.emplace(info.number, info.uuid);
+    for (const auto& info : *beneath)
+        scoped.stacked_on.emplace(info.uuid, info.number);
+    auto live = live_state_of(*found, uuid_of_number);
+    if (!live)
+        return std::unexpected(live.error());
+    scoped.live = std::move(*live);
+    return scoped;
 }
 
 }  // namespace volumes::executor

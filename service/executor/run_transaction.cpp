@@ -25,22 +25,35 @@ struct Planned {
     planner::Plan plan;
 };
 
-Result<Planned> plan_from_kernel(std::string_view uuid_prefix, const GraphSource& desired)
+Result<Planned> plan_from_kernel(std::string_view uuid_prefix, const GraphSource& desired,
+                                 const graph::ChangeScope* scope)
 {
-    auto live = read_live_state(uuid_prefix);
-    if (!live)
-        return std::unexpected(live.error());
+    planner::LiveState live;
     graph::DeviceNumbers numbers;
-    for (const auto& device : live->devices)
+    if (scope) {
+        auto read = read_live_state(uuid_prefix, *scope);
+        if (!read)
+            return std::unexpected(read.error());
+        live = std::move(read->live);
+        numbers = std::move(read->stacked_on);
+    } else {
+        auto read = read_live_state(uuid_prefix);
+        if (!read)
+            return std::unexpected(read.error());
+        live = std::move(*read);
+    }
+    for (const auto& device : live.devices)
         numbers.emplace(device.uuid, device.number);
     auto derived = desired(numbers);
     if (!derived)
         return fail(ErrorCode::Refused, fmt::format("the desired device graph: {}", derived.error().message));
-    auto plan = planner::plan_transaction(*live, derived->graph, uuid_prefix);
+    if (scope)
+        *derived = graph::within(std::move(*derived), *scope);
+    auto plan = planner::plan_transaction(live, derived->graph, uuid_prefix);
     if (!plan)
         return fail(plan.error().code == planner::ErrorCode::Busy ? ErrorCode::Busy : ErrorCode::Refused,
                     fmt::format("{}: {}", planner::to_string(plan.error().code), plan.error().message));
-    return Planned{std::move(*live), std::move(derived->unresolved), std::move(*plan)};
+    return Planned{std::move(live), std::move(derived->unresolved), std::move(*plan)};
 }
 
 const planner::LiveDevice* live_device(const planner::LiveState& live, const std::string& uuid)
@@ -70,8 +83,8 @@ std::string joined(const std::vector<std::string>& items, std::string_view separ
 
 // Everything before the commit: the new devices, the plan made once they exist, its preload
 // and its suspends.
-Result<Planned> prepare(std::string_view uuid_prefix, const GraphSource& desired, const planner::Plan& first,
-                        KernelChanges& changes)
+Result<Planned> prepare(std::string_view uuid_prefix, const GraphSource& desired, const graph::ChangeScope* scope,
+                        const planner::Plan& first, KernelChanges& changes)
 {
     if (auto reached = fault_point("precommitted"); !reached)
         return std::unexpected(reached.error());
@@ -82,7 +95,7 @@ Result<Planned> prepare(std::string_view uuid_prefix, const GraphSource& desired
     if (auto reached = fault_point("created"); !reached)
         return std::unexpected(reached.error());
 
-    auto planned = plan_from_kernel(uuid_prefix, desired);
+    auto planned = plan_from_kernel(uuid_prefix, desired, scope);
     if (!planned)
         return std::unexpected(planned.error());
     if (!planned->unresolved.empty())
@@ -194,16 +207,16 @@ Result<void> finish(const Planned& planned, UdevWaits& udev)
 }  // namespace
 
 Result<TransactionReport> run_transaction(std::string_view uuid_prefix, const GraphSource& desired,
-                                          MetadataCommit& metadata)
+                                          MetadataCommit& metadata, const graph::ChangeScope* scope)
 {
-    auto first = plan_from_kernel(uuid_prefix, desired);
+    auto first = plan_from_kernel(uuid_prefix, desired, scope);
     if (!first)
         return std::unexpected(first.error());
 
     KernelChanges changes;
     if (auto written = metadata.write_precommitted(); !written)
         return revert(changes, metadata, written.error());
-    auto planned = prepare(uuid_prefix, desired, first->plan, changes);
+    auto planned = prepare(uuid_prefix, desired, scope, first->plan, changes);
     if (!planned)
         return revert(changes, metadata, planned.error());
     if (auto committed = metadata.commit(); !committed)

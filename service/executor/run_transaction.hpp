@@ -7,6 +7,7 @@
 
 #include "kmod/udev_cookie.hpp"
 #include "service/executor/executor_error.hpp"
+#include "service/graph/change_scope.hpp"
 #include "service/graph/derive_graph.hpp"
 #include "service/planner/plan.hpp"
 
@@ -50,7 +51,9 @@ struct TransactionReport {
 // steps are still tried and the first error is returned with committed == true.
 // Refused when the graph source or the planner refuses, Busy for the planner's Busy, before
 // anything is written.
+// With a scope, only its devices are read and planned (graph::within), the rest of the pool
+// is taken to be as its committed metadata says; without one, every device of the pool is.
 Result<TransactionReport> run_transaction(std::string_view uuid_prefix, const GraphSource& desired,
-                                          MetadataCommit& metadata);
+                                          MetadataCommit& metadata, const graph::ChangeScope* scope = nullptr);
 
 }  // namespace volumes::executor

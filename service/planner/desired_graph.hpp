@@ -46,6 +46,10 @@ struct DesiredDevice {
 // caller's; the planner follows it wherever the stacking leaves a choice, so plans are stable.
 struct DesiredGraph {
     std::vector<DesiredDevice> devices;
+    // Devices of the pool that this plan leaves alone although desired devices stack on them:
+    // they exist, keep their tables, and are not in the LiveState either (a plan over part of
+    // a pool).
+    std::vector<std::string> outside;
 };
 
 }  // namespace volumes::planner

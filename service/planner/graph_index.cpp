@@ -100,6 +100,8 @@ Result<DesiredIndex> index_desired(const DesiredGraph& desired, const LiveState&
                 index.children[i].push_back(child->second);
                 continue;
             }
+            if (std::ranges::find(desired.outside, uuid) != desired.outside.end() && !live.by_uuid.contains(uuid))
+                continue;
             if (live.by_uuid.contains(uuid))
                 return fail(ErrorCode::LeavingChild,
                             fmt::format("{} stacks on {}, which leaves the graph and gets an error table", device.name,

@@ -24,7 +24,8 @@ namespace volumes::planner {
 //    - an empty table, a zero-length line, lines not laid end to end from sector 0
 //      (InvalidTable);
 //    - a child uuid that is not desired: UnknownChild when it is not live either, LeavingChild
-//      when it is live (it would get an error table under the device); LeavingChild too when
+//      when it is live (it would get an error table under the device), unless it is listed in
+//      DesiredGraph::outside and not live (the plan covers part of the pool); LeavingChild too when
 //      a device whose table does not change still maps onto a leaving one;
 //    - a cycle in either graph (Cycle);
 //    - a leaving device open by anything but the pool's devices on it (Busy): its open count

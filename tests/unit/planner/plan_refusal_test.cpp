@@ -66,6 +66,25 @@ TEST(PlanRefusal, UnknownChild)
     EXPECT_TRUE(refused(plan_transaction({}, graph, prefix), ErrorCode::UnknownChild, "VOLUMES-P1-ghost"));
 }
 
+// A plan over part of the pool: the child exists outside it and keeps its table.
+TEST(PlanRefusal, ChildOutsideThePlanIsNotUnknown)
+{
+    DesiredGraph graph{{desired("top", linear(dm(7), 0, 100), {"below"})}};
+    graph.outside = {"VOLUMES-P1-below"};
+    const auto plan = plan_transaction({}, graph, prefix);
+    ASSERT_TRUE(plan.has_value()) << render(plan);
+    EXPECT_EQ(to_string(plan->steps.front()), "create volumes-p1-top VOLUMES-P1-top");
+}
+
+// Listed outside but live in the plan's LiveState: it is the plan's, and leaving.
+TEST(PlanRefusal, LiveChildListedOutsideStillLeaves)
+{
+    const LiveState live_pool{{live("b", linear(sdb, 2048, 100))}};
+    DesiredGraph graph{{desired("a", linear(dm(0), 0, 100), {"b"})}};
+    graph.outside = {"VOLUMES-P1-b"};
+    EXPECT_TRUE(refused(plan_transaction(live_pool, graph, prefix), ErrorCode::LeavingChild, "VOLUMES-P1-b"));
+}
+
 TEST(PlanRefusal, ChildThatLeavesTheGraph)
 {
     const LiveState live_pool{{live("b", linear(sdb, 2048, 100))}};
