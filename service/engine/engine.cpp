@@ -130,12 +130,16 @@ void Engine::bring_up(ManagedPool& pool)
 {
     try {
         auto reconciled = reconcile_pool(pool, targets_, udev_reaper_);
-        if (!reconciled)
+        if (!reconciled) {
+            std::lock_guard view(pool.view_lock);
             pool.unhealed = fmt::format("reconciling its devices at start-up failed ({}); healing",
                                         reconciled.error().message);
-        else if (auto merges = start_pending_merges(pool, targets_, udev_reaper_); !merges)
+        } else if (auto merges = start_pending_merges(pool, targets_, udev_reaper_); !merges) {
+            std::lock_guard view(pool.view_lock);
             pool.problems.push_back("starting its pending snapshot merges: " + merges.error().message);
+        }
     } catch (const std::exception& error) {
+        std::lock_guard view(pool.view_lock);
         pool.problems.push_back(fmt::format("reconciling its devices: {}", error.what()));
     }
 }
@@ -183,6 +187,17 @@ Result<Engine::LockedPool> Engine::lock_pool(std::string_view name) const
         std::unique_lock guard(pool->lock);
         if (!pool->destroyed)
             return LockedPool{std::move(pool), std::move(guard)};
+    }
+    return fail(ErrorCode::NotFound, fmt::format("no pool named '{}'", name));
+}
+
+Result<Engine::LockedPool> Engine::view_pool(std::string_view name) const
+{
+    auto pool = find(name);
+    if (pool) {
+        std::unique_lock view(pool->view_lock);
+        if (!pool->destroyed)
+            return LockedPool{std::move(pool), std::move(view)};
     }
     return fail(ErrorCode::NotFound, fmt::format("no pool named '{}'", name));
 }
@@ -251,7 +266,7 @@ std::vector<PoolSummary> Engine::pools() const
 
 Result<PoolSummary> Engine::pool(std::string_view name) const
 {
-    auto locked = lock_pool(name);
+    auto locked = view_pool(name);
     if (!locked)
         return std::unexpected(locked.error());
     return summarize_pool(*locked->pool);
@@ -259,7 +274,7 @@ Result<PoolSummary> Engine::pool(std::string_view name) const
 
 Result<std::vector<VolumeSummary>> Engine::volumes(std::string_view pool_name) const
 {
-    auto locked = lock_pool(pool_name);
+    auto locked = view_pool(pool_name);
     if (!locked)
         return std::unexpected(locked.error());
     const auto& pool = locked->pool->pool;
@@ -271,7 +286,7 @@ Result<std::vector<VolumeSummary>> Engine::volumes(std::string_view pool_name) c
 
 Result<VolumeSummary> Engine::volume(std::string_view pool_name, std::string_view volume_name) const
 {
-    auto locked = lock_pool(pool_name);
+    auto locked = view_pool(pool_name);
     if (!locked)
         return std::unexpected(locked.error());
     const auto& pool = locked->pool->pool;
@@ -283,10 +298,29 @@ Result<VolumeSummary> Engine::volume(std::string_view pool_name, std::string_vie
 
 Result<model::Pool> Engine::model(std::string_view pool_name) const
 {
-    auto locked = lock_pool(pool_name);
+    auto locked = view_pool(pool_name);
     if (!locked)
         return std::unexpected(locked.error());
     return locked->pool->pool;
+}
+
+std::optional<std::uint64_t> Engine::committed_seq(std::string_view pool_name) const
+{
+    auto viewed = view_pool(pool_name);
+    if (!viewed)
+        return std::nullopt;
+    return viewed->pool->seq;
+}
+
+std::optional<std::set<std::string>> Engine::touched_since(std::string_view pool_name, std::uint64_t seq) const
+{
+    auto viewed = view_pool(pool_name);
+    if (!viewed)
+        return std::nullopt;
+    const auto& pool = *viewed->pool;
+    if (pool.seq != seq + 1 || pool.touched_seq != pool.seq)
+        return std::nullopt;
+    return pool.last_touched;
 }
 
 Result<planner::Plan> Engine::reconciliation_plan(std::string_view pool_name) const

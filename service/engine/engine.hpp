@@ -3,6 +3,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <utility>
 #include <memory>
 #include <mutex>
@@ -93,6 +94,12 @@ public:
     Result<VolumeSummary> volume(std::string_view pool, std::string_view volume) const;
     // The committed model, for callers that show details the summaries leave out.
     Result<model::Pool> model(std::string_view pool) const;
+    // The seq of the pool's last commit; nullopt when there is no such pool.
+    std::optional<std::uint64_t> committed_seq(std::string_view pool) const;
+    // The volumes (by name) whose shown state the pool's commits after `seq` can have changed,
+    // when that was exactly one transaction planned over its scope; nullopt otherwise (any
+    // volume may have changed).
+    std::optional<std::set<std::string>> touched_since(std::string_view pool, std::uint64_t seq) const;
     // What reconciliation would do to the pool's dm devices now: only CommitMetadata when
     // the live tables are exactly those the committed metadata describes.
     Result<planner::Plan> reconciliation_plan(std::string_view pool) const;
@@ -221,6 +228,9 @@ private:
     // The pool under its lock; NotFound when there is none by that name, or it was destroyed
     // while this waited for the lock.
     Result<LockedPool> lock_pool(std::string_view name) const;
+    // The pool under its view lock, which a change holds only while it swaps its new state in:
+    // reads never wait for a change in progress. NotFound as lock_pool.
+    Result<LockedPool> view_pool(std::string_view name) const;
     // lock_pool, and NotSupported for a foreign pool: every change goes through here.
     Result<LockedPool> lock_owned_pool(std::string_view name) const;
     // Decides the next model with `change`, runs `prepare` on it (writes to free extents the

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,10 @@ struct ManagedPool {
     // failed once committed or whose revert left something behind; empty while they agree.
     // Engine::heal reconciles it; the summary lists it among the problems meanwhile.
     std::string unhealed;
+    // The volumes whose shown state the commit of `touched_seq` can have changed, by name
+    // (touched_volumes); nullopt when that transaction was planned over the whole pool, or failed.
+    std::optional<std::set<std::string>> last_touched;
+    std::uint64_t touched_seq = 0;
     // Why the pool is not this machine's (another host's, or no owner): it is listed, never
     // activated and never written until it is imported. Empty for an owned pool.
     std::string foreign;

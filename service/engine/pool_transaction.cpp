@@ -6,10 +6,12 @@
 #include "service/engine/error_translation.hpp"
 #include "service/engine/pool_metadata_commit.hpp"
 #include "service/engine/thin_messages_commit.hpp"
+#include "service/engine/touched_volumes.hpp"
 #include "service/engine/required_features.hpp"
 #include "service/executor/live_state_reader.hpp"
 #include "service/executor/run_transaction.hpp"
 #include "service/planner/plan_transaction.hpp"
+#include "service/graph/change_scope.hpp"
 #include "service/graph/derive_graph.hpp"
 #include "service/graph/udev_identity.hpp"
 #include "service/metadata/document.hpp"
@@ -36,14 +38,28 @@ Result<void> check_ready(const ManagedPool& pool, const model::Pool& next, Share
     return {};
 }
 
+// A change from the committed model reads and plans only the devices it concerns
+// (graph::change_scope); a pool whose devices may differ from its metadata (unhealed), and a
+// reconciliation, read every device of the pool.
+std::optional<graph::ChangeScope> scope_of(const ManagedPool& pool, const model::Pool& next)
+{
+    if (!pool.unhealed.empty())
+        return std::nullopt;
+    auto scope = graph::change_scope(pool.pool, next, pool.placements());
+    if (!scope)
+        return std::nullopt;
+    return std::move(*scope);
+}
+
 executor::Result<executor::TransactionReport> run(const ManagedPool& pool, const model::Pool& next,
-                                                  executor::MetadataCommit& metadata)
+                                                  executor::MetadataCommit& metadata,
+                                                  const graph::ChangeScope* scope)
 {
     const auto placements = pool.placements();
     const executor::GraphSource source = [&](const graph::DeviceNumbers& numbers) {
         return graph::derive_graph(next, placements, numbers);
     };
-    return executor::run_transaction(model::dm_uuid_prefix(next.uuid), source, metadata);
+    return executor::run_transaction(model::dm_uuid_prefix(next.uuid), source, metadata, scope);
 }
 
 // After a failed transaction: whether the kernel's devices still differ from the committed
@@ -98,21 +114,26 @@ Result<void> apply_pool_change(ManagedPool& pool, const model::Pool& next, Share
     }
     executor::MetadataCommit& metadata =
         thin_metadata ? static_cast<executor::MetadataCommit&>(*thin_metadata) : pool_metadata;
-    auto ran = run(pool, next, metadata);
+    const auto scope = scope_of(pool, next);
+    auto ran = run(pool, next, metadata, scope ? &*scope : nullptr);
     if (!ran && ran.error().code == executor::ErrorCode::Busy) {
         // udev probes a device after each change, holding it open for a moment; the planner
         // refused before writing anything, so try once more when udev is done.
         devices::wait_for_udev_to_settle(udev_settle_timeout);
-        ran = run(pool, next, metadata);
+        ran = run(pool, next, metadata, scope ? &*scope : nullptr);
     }
     {
         std::lock_guard view(pool.view_lock);
         for (const auto& stale : pool_metadata.stale())
             pool.problems.push_back(fmt::format("{}: holds an older document after a failed commit", stale));
         // A failure after the commit still leaves `next` as the truth on disk.
+        pool.last_touched.reset();
         if (ran || ran.error().committed) {
+            if (ran && scope)
+                pool.last_touched = touched_volumes(pool.pool, next, *scope);
             pool.pool = next;
             pool.seq += 1;
+            pool.touched_seq = pool.seq;
         }
     }
     if (!ran) {
@@ -149,7 +170,7 @@ Result<void> reconcile_pool(ManagedPool& pool, SharedTargets& targets, executor:
     if (auto ready = check_ready(pool, pool.pool, targets); !ready)
         return ready;
     UnchangedMetadata metadata;
-    auto ran = run(pool, pool.pool, metadata);
+    auto ran = run(pool, pool.pool, metadata, nullptr);
     if (!ran && ran.error().code == executor::ErrorCode::Busy) {
         // A transaction that died after creating or resuming a device leaves udev probing it,
         // which holds it open for a moment; the planner refuses to tear down an open device
@@ -158,7 +179,7 @@ Result<void> reconcile_pool(ManagedPool& pool, SharedTargets& targets, executor:
         // "suspended": "<origin>_real leaves the graph but is open 3 time(s), 2 of them at
         // most by the pool's devices", and the origin stayed suspended.
         devices::wait_for_udev_to_settle(udev_settle_timeout);
-        ran = run(pool, pool.pool, metadata);
+        ran = run(pool, pool.pool, metadata, nullptr);
     }
     if (!ran)
         return std::unexpected(from_executor(ran.error()));

@@ -60,7 +60,7 @@ void ObjectTree::apply(const PoolSnapshot& snapshot)
         pools_.emplace(name, std::make_unique<PoolObject>(connection_, snapshot.pool, calls_));
     }
 
-    std::set<std::string> present;
+    std::set<std::string> present(snapshot.unchanged.begin(), snapshot.unchanged.end());
     for (const auto& volume : snapshot.volumes)
         present.insert(volume.name);
     retire_volumes(name, [&](const std::string& volume) { return !present.contains(volume); });

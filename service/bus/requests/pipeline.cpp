@@ -53,12 +53,13 @@ void Pipeline::check(const CallContext& call, const char* action, const Target& 
     });
 }
 
-Pipeline::Shown Pipeline::read_shown(const std::optional<std::string>& pool, bool problems) const
+Pipeline::Shown Pipeline::read_shown(const std::optional<std::string>& pool, bool problems,
+                                     const std::set<std::string>* touched) const
 {
     Shown shown;
     try {
         if (pool)
-            shown.pool = read_pool(engine_, *pool);
+            shown.pool = read_pool(engine_, *pool, touched);
         shown.kernel_targets = engine_.kernel_targets();
         if (problems)
             shown.problems = engine_.problems();

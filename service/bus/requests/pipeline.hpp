@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -136,9 +137,11 @@ private:
 
     void check(const CallContext& call, const char* action, const Target& target,
                std::function<void(const sdbus::Error&)> refuse, std::function<void(uid_t)> then);
-    // Worker: the pool's new state (when `pool` is set), the kernel targets (a change may have
-    // loaded a target module) and, when asked, the engine's problems.
-    Shown read_shown(const std::optional<std::string>& pool, bool problems) const;
+    // Worker: the pool's new state (when `pool` is set; of the `touched` volumes only, when
+    // set), the kernel targets (a change may have loaded a target module) and, when asked, the
+    // engine's problems.
+    Shown read_shown(const std::optional<std::string>& pool, bool problems,
+                     const std::set<std::string>* touched = nullptr) const;
     // Bus thread: the objects become `shown`.
     void show(const std::optional<std::string>& pool, Shown shown);
     static void log_outcome(const Target& target, const engine::Error* error);
@@ -169,6 +172,7 @@ void Pipeline::run(const CallContext& call, sdbus::Result<Results...>&& result,
         queues_.submit(queue, [this, reply, method, request = std::move(*request), uid]() mutable {
             reply->step("running on the pool's worker");
             engine::Result<Outcome> outcome = engine::fail(engine::ErrorCode::Failed, "the engine call did not run");
+            const auto seq_before = engine_.committed_seq(method->target.pool);
             try {
                 outcome = method->run(engine_, request);
             } catch (const std::exception& e) {
@@ -176,7 +180,10 @@ void Pipeline::run(const CallContext& call, sdbus::Result<Results...>&& result,
             }
             auto pool = method->shows ? method->shows(outcome) : std::optional<std::string>(method->target.pool);
             const bool heal = !outcome && !method->target.pool.empty() && engine_.needs_healing(method->target.pool);
-            auto shown = read_shown(pool, method->shows_problems);
+            std::optional<std::set<std::string>> touched;
+            if (seq_before && pool == method->target.pool)
+                touched = engine_.touched_since(*pool, *seq_before);
+            auto shown = read_shown(pool, method->shows_problems, touched ? &*touched : nullptr);
             reply->step("waiting for the bus thread");
             loop_.post([this, reply, method, outcome = std::move(outcome), pool = std::move(pool),
                         shown = std::move(shown), uid, heal]() mutable {

@@ -134,6 +134,9 @@ struct VolumeState {
 struct PoolSnapshot {
     PoolState pool;
     std::vector<VolumeState> volumes;
+    // Volumes of the pool left out of `volumes` because nothing changed them: their objects
+    // keep what they show. Every volume of the pool is in one of the two.
+    std::vector<std::string> unchanged;
 };
 
 }  // namespace volumes::bus

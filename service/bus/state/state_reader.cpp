@@ -149,7 +149,8 @@ std::vector<std::string> pool_names(const engine::Engine& engine)
     return names;
 }
 
-engine::Result<PoolSnapshot> read_pool(const engine::Engine& engine, std::string_view pool_name)
+engine::Result<PoolSnapshot> read_pool(const engine::Engine& engine, std::string_view pool_name,
+                                       const std::set<std::string>* only)
 {
     auto summary = engine.pool(pool_name);
     if (!summary)
@@ -167,6 +168,10 @@ engine::Result<PoolSnapshot> read_pool(const engine::Engine& engine, std::string
     if (snapshot.pool.foreign)
         return snapshot;
     for (const auto& volume : pool->volumes) {
+        if (only && !only->contains(volume.name)) {
+            snapshot.unchanged.push_back(volume.name);
+            continue;
+        }
         auto status = engine.volume_status(pool_name, volume.name);
         VolumeState state;
         state.pool = pool->name;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,8 +14,10 @@ namespace volumes::bus {
 
 std::vector<std::string> pool_names(const engine::Engine& engine);
 
-// NotFound when the pool no longer exists.
-engine::Result<PoolSnapshot> read_pool(const engine::Engine& engine, std::string_view pool);
+// NotFound when the pool no longer exists. With `only`, the volumes not named there are
+// listed as unchanged instead of read: a change costs what it touched, not the pool's size.
+engine::Result<PoolSnapshot> read_pool(const engine::Engine& engine, std::string_view pool,
+                                       const std::set<std::string>* only = nullptr);
 
 // The raid1 part of a volume from its model and its status (nullopt: inactive).
 Raid1State raid1_state(const model::Pool& pool, const model::Raid1Layout& layout,
