@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench.sh [<build-dir>] [--bench raid1|snapshot|metadata-snap|concurrency|all] [-- bench-args...]
+# bench.sh [<build-dir>] [--bench raid1|snapshot|metadata-snap|concurrency|scale|all] [-- bench-args...]
 #
 # Builds <build-dir> (default: build/, configured with -DCMAKE_INSTALL_PREFIX=/usr), boots
 # the qemu guest once (tests/vm/boot-guest.sh) and runs tests/bench's benchmarks there,
@@ -8,15 +8,17 @@
 #   raid1     raid1_split_merge_bench: raid1 split-track + merge (lvconvert --splitmirrors)
 #   snapshot  snapshot_merge_bench: CoW snapshot + merge (lvcreate -s, lvconvert --merge)
 #   metadata-snap  metadata_snap_bench: thin-pool ReserveMetadataSnap/ReleaseMetadataSnap
-#   concurrency  concurrency_bench: N clients creating/removing volumes on 1, 2, 4 pools (and VGs)
 #             (dmsetup message reserve_metadata_snap/release_metadata_snap on an lvm2 pool)
+#   concurrency  concurrency_bench: N clients creating/removing volumes on 1, 2, 4 pools (and VGs)
+#   scale     scale_bench: 1000 one-extent volumes in one pool (lvcreate -l1 in one VG), the cost
+#             per block of 100 creations, the listing, start-up with all of them active
 #   all       every one, one after the other (the default)
 # The figures are printed at the end and kept in <build-dir>/bench-guest/results/bench.txt.
 # Extra arguments go to every program run (see tests/bench/README.md); they take
 # different options, so pick one with --bench when passing any, e.g.
 #   bench.sh --bench raid1 -- --write-mib 64
 #
-# bench.sh --guest <build-dir> <results-dir> <raid1|snapshot|metadata-snap|concurrency|all> [bench-args...]   (inside the guest)
+# bench.sh --guest <build-dir> <results-dir> <raid1|snapshot|metadata-snap|concurrency|scale|all> [bench-args...]   (inside the guest)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -26,9 +28,10 @@ programs_for() {
     snapshot) echo snapshot_merge_bench ;;
     metadata-snap) echo metadata_snap_bench ;;
     concurrency) echo concurrency_bench ;;
-    all) echo raid1_split_merge_bench snapshot_merge_bench metadata_snap_bench concurrency_bench ;;
+    scale) echo scale_bench ;;
+    all) echo raid1_split_merge_bench snapshot_merge_bench metadata_snap_bench concurrency_bench scale_bench ;;
     *)
-      echo "bench.sh: unknown benchmark '$1' (raid1, snapshot, metadata-snap, concurrency or all)" >&2
+      echo "bench.sh: unknown benchmark '$1' (raid1, snapshot, metadata-snap, concurrency, scale or all)" >&2
       return 2
       ;;
   esac
@@ -66,7 +69,7 @@ which=all
 while [[ $# -gt 0 && $1 != -- ]]; do
   case $1 in
     --bench)
-      [[ $# -ge 2 ]] || { echo "bench.sh: --bench needs raid1, snapshot, metadata-snap, concurrency or all" >&2; exit 2; }
+      [[ $# -ge 2 ]] || { echo "bench.sh: --bench needs raid1, snapshot, metadata-snap, concurrency, scale or all" >&2; exit 2; }
       which=$2
       shift 2
       ;;
@@ -90,12 +93,23 @@ fi
 # libvolumes-client) and the programs; not the tests.
 cmake --build "$build" --target volumesd volumes-probe volumectl volumes-client "${programs[@]}"
 
+# Seconds the guest may run: 15 minutes a program, an hour for scale_bench's thousands of
+# calls under TCG (VOLUMES_GUEST_TIMEOUT overrides the sum).
+timeout=0
+for program in "${programs[@]}"; do
+  if [[ $program == scale_bench ]]; then
+    timeout=$((timeout + 3600))
+  else
+    timeout=$((timeout + 900))
+  fi
+done
+
 results=$build/bench-guest/results
 mkdir -p "$results" "$build/bench-guest/work"
 rm -f "$results/bench.txt"
 status=0
 VOLUMES_GUEST_MEMORY=${VOLUMES_GUEST_MEMORY:-3072} \
-  bash "$here/../tests/vm/boot-guest.sh" "$results" "$build/bench-guest/work" $((900 * ${#programs[@]})) \
+  bash "$here/../tests/vm/boot-guest.sh" "$results" "$build/bench-guest/work" "$timeout" \
   /bin/bash "$here/bench.sh" --guest "$build" "$results" "$which" "$@" || status=$?
 printf '\n==> figures (%s)\n' "$results/bench.txt"
 cat "$results/bench.txt" 2>/dev/null || echo "bench.sh: the guest wrote no figures (console: $results/serial.log)"

@@ -11,25 +11,15 @@
 
 #include <fcntl.h>
 #include <fmt/core.h>
-#include <sdbus-c++/sdbus-c++.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "bus_client.hpp"
 #include "timing.hpp"
+#include "volumesd_process.hpp"
 
 namespace volumes::bench {
 
 namespace {
-
-std::uint32_t volumesd_pid()
-{
-    auto bus = sdbus::createProxy(sdbus::createSystemBusConnection(), "org.freedesktop.DBus", "/org/freedesktop/DBus");
-    std::uint32_t pid = 0;
-    bus->callMethod("GetConnectionUnixProcessID").onInterface("org.freedesktop.DBus").withArguments(kService).storeResultsTo(
-        pid);
-    return pid;
-}
 
 // strace, attached to every thread of `pid`; its stderr is read until it says so.
 class Strace {
