@@ -180,26 +180,25 @@ std::shared_ptr<ManagedPool> Engine::find(std::string_view name) const
     return nullptr;
 }
 
-Result<Engine::LockedPool> Engine::lock_pool(std::string_view name) const
+Result<Engine::LockedPool> Engine::hold_pool(std::string_view name, std::mutex ManagedPool::*which) const
 {
     auto pool = find(name);
     if (pool) {
-        std::unique_lock guard(pool->lock);
+        std::unique_lock guard((*pool).*which);
         if (!pool->destroyed)
             return LockedPool{std::move(pool), std::move(guard)};
     }
     return fail(ErrorCode::NotFound, fmt::format("no pool named '{}'", name));
 }
 
+Result<Engine::LockedPool> Engine::lock_pool(std::string_view name) const
+{
+    return hold_pool(name, &ManagedPool::lock);
+}
+
 Result<Engine::LockedPool> Engine::view_pool(std::string_view name) const
 {
-    auto pool = find(name);
-    if (pool) {
-        std::unique_lock view(pool->view_lock);
-        if (!pool->destroyed)
-            return LockedPool{std::move(pool), std::move(view)};
-    }
-    return fail(ErrorCode::NotFound, fmt::format("no pool named '{}'", name));
+    return hold_pool(name, &ManagedPool::view_lock);
 }
 
 Result<Engine::LockedPool> Engine::lock_owned_pool(std::string_view name) const

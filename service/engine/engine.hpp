@@ -225,11 +225,13 @@ private:
         std::shared_ptr<ManagedPool> pool;
         std::unique_lock<std::mutex> guard;
     };
-    // The pool under its lock; NotFound when there is none by that name, or it was destroyed
-    // while this waited for the lock.
+    // The pool under one of its locks; NotFound when there is none by that name, or it was
+    // destroyed while this waited for the lock.
+    Result<LockedPool> hold_pool(std::string_view name, std::mutex ManagedPool::*which) const;
+    // The pool under its lock (hold_pool).
     Result<LockedPool> lock_pool(std::string_view name) const;
     // The pool under its view lock, which a change holds only while it swaps its new state in:
-    // reads never wait for a change in progress. NotFound as lock_pool.
+    // reads never wait for a change in progress (hold_pool).
     Result<LockedPool> view_pool(std::string_view name) const;
     // lock_pool, and NotSupported for a foreign pool: every change goes through here.
     Result<LockedPool> lock_owned_pool(std::string_view name) const;

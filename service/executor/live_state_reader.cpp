@@ -34,12 +34,13 @@ Result<std::vector<kmod::DeviceInfo>> pool_devices(std::string_view uuid_prefix)
     return devices;
 }
 
-// The devices `ids` name that exist.
-Result<std::vector<kmod::DeviceInfo>> existing(const std::vector<kmod::DeviceId>& ids)
+// The devices that exist among those `keys` name, each looked up as `id_of` makes its id.
+template <class Keys, class IdOf>
+Result<std::vector<kmod::DeviceInfo>> existing(const Keys& keys, IdOf id_of)
 {
     std::vector<kmod::DeviceInfo> devices;
-    for (const auto& id : ids) {
-        auto info = dm::info(id);
+    for (const auto& key : keys) {
+        auto info = dm::info(id_of(key));
         if (!info)
             return kernel_failure(info.error());
         if (info->exists)
@@ -95,17 +96,10 @@ Result<planner::LiveState> read_live_state(std::string_view uuid_prefix)
 
 Result<ScopedLiveState> read_live_state(std::string_view uuid_prefix, const graph::ChangeScope& scope)
 {
-    std::vector<kmod::DeviceId> ids;
-    for (const auto& uuid : scope.devices)
-        ids.push_back(kmod::DeviceId::by_uuid(uuid));
-    auto found = existing(ids);
+    auto found = existing(scope.devices, &kmod::DeviceId::by_uuid);
     if (!found)
         return std::unexpected(found.error());
-
-    ids.clear();
-    for (const auto& name : scope.new_names)
-        ids.push_back(kmod::DeviceId::by_name(name));
-    auto holders = existing(ids);
+    auto holders = existing(scope.new_names, &kmod::DeviceId::by_name);
     if (!holders)
         return std::unexpected(holders.error());
     for (auto& holder : *holders) {
@@ -120,10 +114,7 @@ Result<ScopedLiveState> read_live_state(std::string_view uuid_prefix, const grap
         found->push_back(std::move(holder));
     }
 
-    ids.clear();
-    for (const auto& uuid : scope.stacked_on)
-        ids.push_back(kmod::DeviceId::by_uuid(uuid));
-    auto beneath = existing(ids);
+    auto beneath = existing(scope.stacked_on, &kmod::DeviceId::by_uuid);
     if (!beneath)
         return std::unexpected(beneath.error());
 

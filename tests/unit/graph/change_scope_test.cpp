@@ -59,26 +59,6 @@ DeviceNumbers numbers_for(const model::Pool& before, const model::Pool& after)
     return numbered(uuids);
 }
 
-// What the kernel shows with `graph` loaded: each device opened by its parents.
-planner::LiveState live_of(const planner::DesiredGraph& graph, const DeviceNumbers& numbers)
-{
-    planner::LiveState live;
-    for (const auto& device : graph.devices) {
-        planner::LiveDevice shown;
-        shown.name = device.name;
-        shown.uuid = device.uuid;
-        shown.table = device.table;
-        shown.read_only = device.read_only;
-        shown.children = device.children;
-        shown.number = numbers.at(device.uuid);
-        for (const auto& parent : graph.devices)
-            shown.open_count += static_cast<std::uint32_t>(
-                std::count(parent.children.begin(), parent.children.end(), device.uuid));
-        live.devices.push_back(std::move(shown));
-    }
-    return live;
-}
-
 // The plans over the whole pool and over the scope, with `before` live, rendered.
 struct Plans {
     std::string whole;
@@ -89,7 +69,7 @@ struct Plans {
 Plans plans(const model::Pool& before, const model::Pool& after)
 {
     const auto numbers = numbers_for(before, after);
-    const auto live = live_of(derive_graph(before, placements(), numbers)->graph, numbers);
+    const auto live = live_state_of(derive_graph(before, placements(), numbers)->graph, numbers);
     auto desired = derive_graph(after, placements(), numbers);
     EXPECT_TRUE(volumes::testing::succeeded(desired));
     auto whole = planner::plan_transaction(live, desired->graph, prefix());

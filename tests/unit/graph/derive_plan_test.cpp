@@ -16,25 +16,6 @@ namespace {
 using namespace testing;
 using model::SnapshotMergeState;
 
-// What the kernel shows once `graph` is loaded and resumed: each device opened by its parents.
-planner::LiveState live_state_of(const planner::DesiredGraph& graph)
-{
-    planner::LiveState live;
-    for (const auto& device : graph.devices) {
-        planner::LiveDevice shown;
-        shown.name = device.name;
-        shown.uuid = device.uuid;
-        shown.table = device.table;
-        shown.read_only = device.read_only;
-        shown.children = device.children;
-        for (const auto& parent : graph.devices)
-            shown.open_count += static_cast<std::uint32_t>(
-                std::count(parent.children.begin(), parent.children.end(), device.uuid));
-        live.devices.push_back(std::move(shown));
-    }
-    return live;
-}
-
 // A device the caller created for `unresolved` before deriving again: no table yet.
 planner::LiveDevice created(const planner::DesiredGraph& graph, const std::string& uuid)
 {

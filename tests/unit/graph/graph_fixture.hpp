@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 #include "service/graph/derive_graph.hpp"
 #include "service/model/pool_model.hpp"
 #include "service/planner/desired_graph.hpp"
+#include "service/planner/live_state.hpp"
 
 // Pool "p1" with 4 MiB extents on two members: m1 on sdb (8:16) and m2 on sdc (8:32), each
 // with its data area at 1 MiB, so extent k of either starts at sector 2048 + 8192 k. Volume n
@@ -145,6 +147,28 @@ inline std::string render(const planner::DesiredGraph& graph)
         text += "\n";
     }
     return text;
+}
+
+// What the kernel shows once `graph` is loaded and resumed: each device opened by its parents,
+// numbered as `numbers` says (0:0 for a device not in it).
+inline planner::LiveState live_state_of(const planner::DesiredGraph& graph, const DeviceNumbers& numbers = {})
+{
+    planner::LiveState live;
+    for (const auto& device : graph.devices) {
+        planner::LiveDevice shown;
+        shown.name = device.name;
+        shown.uuid = device.uuid;
+        shown.table = device.table;
+        shown.read_only = device.read_only;
+        shown.children = device.children;
+        if (const auto number = numbers.find(device.uuid); number != numbers.end())
+            shown.number = number->second;
+        for (const auto& parent : graph.devices)
+            shown.open_count += static_cast<std::uint32_t>(
+                std::count(parent.children.begin(), parent.children.end(), device.uuid));
+        live.devices.push_back(std::move(shown));
+    }
+    return live;
 }
 
 inline std::vector<std::string> uuids_of(const planner::DesiredGraph& graph)
