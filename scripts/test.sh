@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_INSTALL_PREFIX=/usr
 cmake --build build
-ctest --test-dir build --output-on-failure --timeout 2400 "$@"
+ctest --test-dir build --output-on-failure --timeout 3000 "$@"

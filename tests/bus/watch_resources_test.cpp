@@ -141,9 +141,8 @@ TEST_F(BusWatchResources, SyncCyclesLeaveNoThreadOrStackBehind)
     const std::vector<CallArguments::Option> small_extents{{"extent_size", "t", std::to_string(mib)}};
     const auto pool = create_pool("cycled", {new_loop().path(), new_loop().path()}, small_extents);
     const auto pid = volumesd_pid(*bus);
-    // A cycle takes seconds under emulation: 100 would add ten minutes to every test run.
-    constexpr int warm_up = 5;
-    constexpr int cycles = 25;
+    constexpr int warm_up = 10;
+    constexpr int cycles = 100;
     std::size_t threads_warm = 0;
     std::uint64_t vm_warm = 0;
     std::uint64_t rss_warm = 0;

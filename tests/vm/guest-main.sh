@@ -17,7 +17,7 @@ if (($# < 2)); then
 fi
 manifest=$1
 results=$2
-binary_timeout=${3:-1800}
+binary_timeout=${3:-2400}
 trap 'echo "=== guest: guest-main.sh failed at line $LINENO: $BASH_COMMAND"' ERR
 # shellcheck disable=SC2317 # run by the EXIT trap
 save_logs() {

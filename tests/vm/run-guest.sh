@@ -8,7 +8,7 @@
 # entry (guest-result.sh), not here.
 #
 # Environment: VOLUMES_GUEST_BINARY_TIMEOUT, seconds one test binary may run in the
-# guest (default 1800), and boot-guest.sh's VOLUMES_GUEST_* knobs (kernel, timeout,
+# guest (default 2400), and boot-guest.sh's VOLUMES_GUEST_* knobs (kernel, timeout,
 # memory, CPUs, qemu).
 set -euo pipefail
 
@@ -22,7 +22,7 @@ results=$(realpath -m "$2")
 work=$(realpath -m "$3")
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 timeout_s=${4:-1500}
-binary_timeout_s=${VOLUMES_GUEST_BINARY_TIMEOUT:-1800}
+binary_timeout_s=${VOLUMES_GUEST_BINARY_TIMEOUT:-2400}
 
 fail() {
   echo "guest.boot: FAILED: $*" >&2
