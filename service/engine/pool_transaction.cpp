@@ -56,8 +56,11 @@ executor::Result<executor::TransactionReport> run(const ManagedPool& pool, const
                                                   const graph::ChangeScope* scope)
 {
     const auto placements = pool.placements();
+    // Over a scope, only its volumes' devices are planned, so only they are derived.
+    const auto derived = scope ? graph::scoped_pool(next, *scope) : model::Pool{};
+    const auto& source_pool = scope ? derived : next;
     const executor::GraphSource source = [&](const graph::DeviceNumbers& numbers) {
-        return graph::derive_graph(next, placements, numbers);
+        return graph::derive_graph(source_pool, placements, numbers);
     };
     return executor::run_transaction(model::dm_uuid_prefix(next.uuid), source, metadata, scope);
 }

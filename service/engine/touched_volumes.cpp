@@ -4,42 +4,14 @@
 #include <vector>
 
 #include "service/model/names.hpp"
+#include "service/model/volume_lookup.hpp"
 
 namespace volumes::engine {
-
-namespace {
-
-// The volumes `volume`'s layout names.
-std::vector<model::Uuid> referred(const model::Volume& volume)
-{
-    std::vector<model::Uuid> uuids;
-    if (const auto* snapshot = std::get_if<model::SnapshotLayout>(&volume.layout))
-        uuids.push_back(snapshot->origin);
-    if (const auto* thin = std::get_if<model::ThinLayout>(&volume.layout))
-        uuids.push_back(thin->pool);
-    if (const auto* image = std::get_if<model::TrackedImageLayout>(&volume.layout))
-        uuids.push_back(image->array);
-    if (const auto* raid = std::get_if<model::Raid1Layout>(&volume.layout))
-        for (const auto& leg : raid->legs)
-            if (leg.tracked_image)
-                uuids.push_back(*leg.tracked_image);
-    return uuids;
-}
-
-bool same_pool_apart_from_volumes(const model::Pool& before, const model::Pool& after)
-{
-    return before.uuid == after.uuid && before.name == after.name && before.owner == after.owner &&
-           before.extent_size == after.extent_size && before.members == after.members &&
-           before.thin_pool_autoextend == after.thin_pool_autoextend &&
-           before.snapshot_autoextend == after.snapshot_autoextend;
-}
-
-}  // namespace
 
 std::optional<std::set<std::string>> touched_volumes(const model::Pool& before, const model::Pool& after,
                                                      const graph::ChangeScope& scope)
 {
-    if (!same_pool_apart_from_volumes(before, after))
+    if (!model::same_apart_from_volumes(before, after))
         return std::nullopt;
     std::map<model::Uuid, const model::Volume*> old_volumes;
     for (const auto& volume : before.volumes)
@@ -69,7 +41,7 @@ std::optional<std::set<std::string>> touched_volumes(const model::Pool& before, 
     std::set<model::Uuid> related = touched;
     for (const auto* pool : {&before, &after})
         for (const auto& volume : pool->volumes)
-            for (const auto& other : referred(volume)) {
+            for (const auto& other : model::volumes_referred(volume)) {
                 if (touched.contains(volume.uuid))
                     related.insert(other);
                 if (touched.contains(other))

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "service/model/volume_lookup.hpp"
+
 namespace volumes::graph {
 
 namespace {
@@ -34,11 +36,75 @@ DeviceNumbers stand_in_numbers(const DerivedGraph& before, const DerivedGraph& a
     return numbers;
 }
 
+// The volumes added, removed or changed from `before` to `after`, and every volume they stack
+// with in either model, transitively. Empty when the pool itself changed.
+std::set<model::Uuid> volumes_involved(const model::Pool& before, const model::Pool& after)
+{
+    std::set<model::Uuid> involved;
+    if (!model::same_apart_from_volumes(before, after))
+        return involved;
+    std::map<model::Uuid, const model::Volume*> old_volumes;
+    for (const auto& volume : before.volumes)
+        old_volumes.emplace(volume.uuid, &volume);
+    std::vector<model::Uuid> pending;
+    std::set<model::Uuid> kept;
+    for (const auto& volume : after.volumes) {
+        kept.insert(volume.uuid);
+        const auto old = old_volumes.find(volume.uuid);
+        if (old == old_volumes.end() || !(*old->second == volume))
+            pending.push_back(volume.uuid);
+    }
+    for (const auto& volume : before.volumes)
+        if (!kept.contains(volume.uuid))
+            pending.push_back(volume.uuid);
+
+    std::multimap<model::Uuid, model::Uuid> related;
+    for (const auto* pool : {&before, &after})
+        for (const auto& volume : pool->volumes)
+            for (const auto& other : model::volumes_referred(volume)) {
+                related.emplace(volume.uuid, other);
+                related.emplace(other, volume.uuid);
+            }
+    while (!pending.empty()) {
+        const auto uuid = pending.back();
+        pending.pop_back();
+        if (!involved.insert(uuid).second)
+            continue;
+        const auto [first, last] = related.equal_range(uuid);
+        for (auto it = first; it != last; ++it)
+            pending.push_back(it->second);
+    }
+    return involved;
+}
+
+model::Pool only(const model::Pool& pool, const std::set<model::Uuid>& volumes)
+{
+    model::Pool part{pool.uuid, pool.name, pool.owner, pool.extent_size, pool.members, {},
+                     pool.thin_pool_autoextend, pool.snapshot_autoextend};
+    for (const auto& volume : pool.volumes)
+        if (volumes.contains(volume.uuid))
+            part.volumes.push_back(volume);
+    return part;
+}
+
 }  // namespace
 
-model::Result<ChangeScope> change_scope(const model::Pool& before, const model::Pool& after,
+model::Pool scoped_pool(const model::Pool& pool, const ChangeScope& scope)
+{
+    return scope.volumes.empty() ? pool : only(pool, scope.volumes);
+}
+
+model::Result<ChangeScope> change_scope(const model::Pool& whole_before, const model::Pool& whole_after,
                                         const MemberPlacements& members)
 {
+    // Only the volumes involved can have devices that differ: the others' devices, and every
+    // device they stack on, are derived from unchanged volumes.
+    auto involved = volumes_involved(whole_before, whole_after);
+    const bool whole = involved.empty();
+    if (whole && whole_before == whole_after)
+        return ChangeScope{};
+    const auto before = whole ? whole_before : only(whole_before, involved);
+    const auto after = whole ? whole_after : only(whole_after, involved);
     auto first_before = derive_graph(before, members, {});
     if (!first_before)
         return std::unexpected(first_before.error());
@@ -93,6 +159,8 @@ model::Result<ChangeScope> change_scope(const model::Pool& before, const model::
                 for (const auto& child : found->second->children)
                     if (!scope.devices.contains(child))
                         scope.stacked_on.insert(child);
+    if (!whole)
+        scope.volumes = std::move(involved);
     return scope;
 }
 

@@ -37,6 +37,29 @@ std::uint64_t extent_count(const ExtentMap& map)
                            [](std::uint64_t sum, const ExtentRun& run) { return sum + run.count; });
 }
 
+std::vector<Uuid> volumes_referred(const Volume& volume)
+{
+    std::vector<Uuid> uuids;
+    if (const auto* snapshot = std::get_if<SnapshotLayout>(&volume.layout))
+        uuids.push_back(snapshot->origin);
+    if (const auto* thin = std::get_if<ThinLayout>(&volume.layout))
+        uuids.push_back(thin->pool);
+    if (const auto* image = std::get_if<TrackedImageLayout>(&volume.layout))
+        uuids.push_back(image->array);
+    if (const auto* raid = std::get_if<Raid1Layout>(&volume.layout))
+        for (const auto& leg : raid->legs)
+            if (leg.tracked_image)
+                uuids.push_back(*leg.tracked_image);
+    return uuids;
+}
+
+bool same_apart_from_volumes(const Pool& a, const Pool& b)
+{
+    return a.uuid == b.uuid && a.name == b.name && a.owner == b.owner && a.extent_size == b.extent_size &&
+           a.members == b.members && a.thin_pool_autoextend == b.thin_pool_autoextend &&
+           a.snapshot_autoextend == b.snapshot_autoextend;
+}
+
 std::optional<std::uint64_t> volume_size(const Pool& pool, const Volume& volume)
 {
     struct Size {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "service/model/pool_model.hpp"
 
@@ -13,6 +14,13 @@ const Volume* find_volume(const Pool& pool, std::string_view name);
 Volume* find_volume(Pool& pool, const Uuid& uuid);
 
 std::uint64_t extent_count(const ExtentMap& map);
+
+// The volumes `volume`'s layout names: a snapshot's origin, a thin volume's pool, a split
+// image's array, a raid1's split images. Their devices stack on or shape one another.
+std::vector<Uuid> volumes_referred(const Volume& volume);
+
+// Whether two models of one pool differ in anything but their volumes.
+bool same_apart_from_volumes(const Pool& a, const Pool& b);
 
 // What the volume's visible device holds, in bytes: the data extents of a linear volume or of
 // one raid1 leg (for a tracked image, its leg), the origin's size for a CoW snapshot, the data

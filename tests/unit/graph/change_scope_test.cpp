@@ -81,7 +81,10 @@ Plans plans(const model::Pool& before, const model::Pool& after)
     for (const auto& device : live.devices)
         if (scope->devices.contains(device.uuid))
             scoped_live.devices.push_back(device);
-    auto scoped = planner::plan_transaction(scoped_live, within(std::move(*desired), *scope).graph, prefix());
+    // As the engine does: only the scope's volumes derived, then cut to its devices.
+    auto scoped_desired = derive_graph(scoped_pool(after, *scope), placements(), numbers);
+    EXPECT_TRUE(volumes::testing::succeeded(scoped_desired));
+    auto scoped = planner::plan_transaction(scoped_live, within(std::move(*scoped_desired), *scope).graph, prefix());
     const auto rendered = [](const planner::Result<planner::Plan>& plan) {
         return plan ? planner::to_string(*plan) : "refused: " + plan.error().message;
     };
@@ -100,6 +103,7 @@ TEST(ChangeScope, ANewLinearVolumeIsItsOwnScope)
     after.volumes.push_back(volume(1, "new", linear_at(0)));
     const auto planned = plans(before, after);
     EXPECT_EQ(sorted(planned.scope.devices), std::vector<std::string>{dev_uuid(1)});
+    EXPECT_EQ(planned.scope.volumes, std::set<model::Uuid>{volume_uuid(1)}) << "the bystanders were derived";
     EXPECT_TRUE(planned.scope.stacked_on.empty());
     EXPECT_EQ(planned.scope.new_names, std::vector<std::string>{"volumes-p1-new"});
     EXPECT_EQ(planned.scoped, planned.whole);
@@ -122,6 +126,7 @@ TEST(ChangeScope, NothingChangedIsAnEmptyScope)
     const auto pool = with_bystanders(empty_pool());
     const auto planned = plans(pool, pool);
     EXPECT_TRUE(planned.scope.devices.empty());
+    EXPECT_TRUE(planned.scope.stacked_on.empty());
     EXPECT_EQ(planned.scoped, planned.whole);
 }
 
@@ -134,6 +139,7 @@ TEST(ChangeScope, ASnapshotTakesItsOriginAndItsNewDevices)
     const auto planned = plans(before, after);
     EXPECT_EQ(sorted(planned.scope.devices),
               (std::vector<std::string>{dev_uuid(1), dev_uuid(1, "real"), dev_uuid(2), dev_uuid(2, "cow")}));
+    EXPECT_EQ(planned.scope.volumes, (std::set<model::Uuid>{volume_uuid(1), volume_uuid(2)}));
     EXPECT_EQ(planned.scoped, planned.whole);
 }
 
@@ -147,6 +153,24 @@ TEST(ChangeScope, ASnapshotRemovedPutsTheOriginBack)
     EXPECT_EQ(plans(before, after).scoped, plans(before, after).whole);
 }
 
+// The origin's devices depend on every snapshot it has: with only the removed one derived,
+// the origin would look plain and be reloaded under the other snapshot.
+TEST(ChangeScope, ARemovedSnapshotKeepsTheOriginsOtherSnapshot)
+{
+    auto before = with_bystanders(empty_pool());
+    before.volumes.push_back(volume(1, "lv0", origin_linear()));
+    before.volumes.push_back(volume(2, "snap", snapshot_of(1, 0)));
+    before.volumes.push_back(volume(3, "snap2", snapshot_of(1, 1)));
+    auto after = before;
+    after.volumes.pop_back();
+    const auto planned = plans(before, after);
+    // The origin keeps its table.
+    EXPECT_EQ(sorted(planned.scope.devices), (std::vector<std::string>{dev_uuid(1), dev_uuid(3), dev_uuid(3, "cow")}));
+    EXPECT_NE(planned.whole.find("remove " + dev_uuid(3, "cow")), std::string::npos) << planned.whole;
+    EXPECT_EQ(planned.whole.find("load " + dev_uuid(1) + ":"), std::string::npos) << planned.whole;
+    EXPECT_EQ(planned.scoped, planned.whole);
+}
+
 TEST(ChangeScope, ANewThinVolumeStacksOnALiveThinPoolOutsideTheScope)
 {
     auto before = with_bystanders(empty_pool());
@@ -157,6 +181,8 @@ TEST(ChangeScope, ANewThinVolumeStacksOnALiveThinPoolOutsideTheScope)
     const auto planned = plans(before, after);
     EXPECT_EQ(sorted(planned.scope.devices), std::vector<std::string>{dev_uuid(3)});
     EXPECT_EQ(sorted(planned.scope.stacked_on), std::vector<std::string>{dev_uuid(1)});
+    // The pool and its other thin volume are derived (they stack together), not compared equal.
+    EXPECT_EQ(planned.scope.volumes, (std::set<model::Uuid>{volume_uuid(1), volume_uuid(2), volume_uuid(3)}));
     EXPECT_EQ(planned.scoped, planned.whole);
 }
 
@@ -194,6 +220,23 @@ TEST(ChangeScope, ARenamedOriginTakesItsNewNamesAndItsSnapshot)
     const auto planned = plans(before, after);
     EXPECT_EQ(planned.scope.new_names, (std::vector<std::string>{"volumes-p1-root", "volumes-p1-root_real"}));
     EXPECT_TRUE(planned.scope.devices.contains(dev_uuid(2)));
+    EXPECT_EQ(planned.scoped, planned.whole);
+}
+
+TEST(ChangeScope, APoolDefaultChangedComparesEveryVolume)
+{
+    auto before = with_bystanders(empty_pool());
+    before.volumes.push_back(volume(1, "tp", thin_pool_layout()));
+    auto after = before;
+    after.thin_pool_autoextend = model::AutoextendPolicy{90, 10};
+    after.volumes[3] = volume(1, "tp", [] {
+        auto layout = thin_pool_layout();
+        layout.low_water_blocks = 3;
+        return layout;
+    }());
+    const auto planned = plans(before, after);
+    EXPECT_TRUE(planned.scope.volumes.empty());
+    EXPECT_EQ(sorted(planned.scope.devices), std::vector<std::string>{dev_uuid(1)});
     EXPECT_EQ(planned.scoped, planned.whole);
 }
 
