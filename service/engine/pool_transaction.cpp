@@ -65,9 +65,6 @@ executor::Result<executor::TransactionReport> run(const ManagedPool& pool, const
     return executor::run_transaction(model::dm_uuid_prefix(next.uuid), source, metadata, scope);
 }
 
-// After a failed transaction: whether the kernel's devices still differ from the committed
-// metadata (read from the kernel, since a revert may have left something behind too); if so,
-// the pool records why, for Engine::heal.
 // Whether the kernel's devices are what the committed metadata says: reconciliation would
 // only commit.
 bool agrees(const planner::Plan& plan)
@@ -75,6 +72,9 @@ bool agrees(const planner::Plan& plan)
     return plan.steps == std::vector<planner::Step>{planner::CommitMetadata{}};
 }
 
+// After a failed transaction: whether the kernel's devices still differ from the committed
+// metadata (read from the kernel, since a revert may have left something behind too); if so,
+// the pool records why, for Engine::heal.
 bool note_disagreement(ManagedPool& pool, const executor::Error& error)
 {
     auto plan = plan_reconciliation(pool);
