@@ -14,7 +14,7 @@ PoolSummary summarize_pool(const ManagedPool& managed)
     PoolSummary summary{pool.uuid,       pool.name,        pool.extent_size, 0,     0, {}, managed.complete(),
                         managed.problems, pool.owner, managed.foreign};
     for (const auto& member : pool.members) {
-        MemberSummary entry{member.uuid, {}, member.extent_count, false};
+        MemberSummary entry{member.uuid, {}, member.extent_count, false, member.failed};
         const auto open = std::find_if(managed.members.begin(), managed.members.end(), [&](const OpenMember& m) {
             return m.area.label().member_uuid == member.uuid;
         });

@@ -13,6 +13,9 @@ struct MemberSummary {
     std::string path;  // empty when missing
     std::uint64_t extents = 0;
     bool present = false;
+    // Marked failed in the metadata (model::Member::failed): not written, its raid1 legs run as
+    // empty slots, until it is re-added. A failed member can be present or not.
+    bool failed = false;
 };
 
 struct PoolSummary {
@@ -22,7 +25,7 @@ struct PoolSummary {
     std::uint64_t size = 0;  // bytes of all members' extents
     std::uint64_t free = 0;  // bytes of extents no volume uses
     std::vector<MemberSummary> members;
-    bool complete = true;
+    bool complete = true;  // every member found (a pool that is not still accepts changes)
     std::vector<std::string> problems;
     std::string owner;    // machine-id, empty when its document names none
     std::string foreign;  // why it is not this machine's; empty when it is
@@ -38,6 +41,9 @@ struct VolumeSummary {
     bool read_only = false;
     std::string dm_name;      // of the visible device
     std::string device_path;  // "/dev/mapper/<dm_name>"
+    // Why the volume cannot run now although the metadata says active (extents on a missing
+    // member, or it stacks on such a volume); empty when it can.
+    std::string unavailable;
 };
 
 PoolSummary summarize_pool(const ManagedPool& pool);

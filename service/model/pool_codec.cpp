@@ -397,9 +397,16 @@ Result<Member> decode_member(const json& value, std::string path)
     const auto extent_count = fields->u64("extent_count");
     if (!extent_count)
         return std::unexpected(extent_count.error());
+    bool failed = false;
+    if (fields->has("failed")) {
+        const auto flag = fields->boolean("failed");
+        if (!flag)
+            return std::unexpected(flag.error());
+        failed = *flag;
+    }
     if (const auto other = fields->no_other_keys(); !other)
         return std::unexpected(other.error());
-    return Member{*uuid, *extent_count};
+    return Member{*uuid, *extent_count, failed};
 }
 
 Result<Pool> decode_pool_fields(const json& value)
@@ -466,8 +473,12 @@ Result<Pool> decode_pool_fields(const json& value)
 json encode_pool(const Pool& pool)
 {
     json members = json::array();
-    for (const auto& member : pool.members)
-        members.push_back({{"uuid", member.uuid.to_string()}, {"extent_count", member.extent_count}});
+    for (const auto& member : pool.members) {
+        json entry{{"uuid", member.uuid.to_string()}, {"extent_count", member.extent_count}};
+        if (member.failed)
+            entry["failed"] = true;
+        members.push_back(std::move(entry));
+    }
 
     json volumes = json::array();
     for (const auto& volume : pool.volumes) {

@@ -122,6 +122,11 @@ struct Volume {
 struct Member {
     Uuid uuid;
     std::uint64_t extent_count = 0;
+    // A commit could not write it (or it was missing at a commit): the other members carry on
+    // without it. Its raid1 legs run as "- -", nothing new is allocated on it, and its own
+    // document is never read again until it is re-added (present again at start-up or at an
+    // Activate), which clears this.
+    bool failed = false;
     bool operator==(const Member&) const = default;
 };
 
