@@ -3,6 +3,7 @@
 #include <set>
 
 #include "service/graph/graph_builder.hpp"
+#include "service/graph/member_availability.hpp"
 #include "service/graph/volume_devices.hpp"
 #include "service/model/volume_lookup.hpp"
 
@@ -53,13 +54,18 @@ struct AddDevices {
     model::Result<void> operator()(const model::ThinLayout& layout) const { return add_thin(graph, volume, layout); }
 };
 
-model::Result<void> add_volume(GraphBuilder& graph, const model::Volume& volume, std::set<model::Uuid>& added)
+struct Adding {
+    std::set<model::Uuid> added;
+    const std::map<model::Uuid, std::string>& unavailable;
+};
+
+model::Result<void> add_volume(GraphBuilder& graph, const model::Volume& volume, Adding& adding)
 {
-    if (!volume.active || !added.insert(volume.uuid).second)
+    if (!volume.active || adding.unavailable.contains(volume.uuid) || !adding.added.insert(volume.uuid).second)
         return {};
     if (const auto* base_uuid = base_of(volume))
         if (const auto* base = model::find_volume(graph.pool(), *base_uuid))
-            if (auto base_added = add_volume(graph, *base, added); !base_added)
+            if (auto base_added = add_volume(graph, *base, adding); !base_added)
                 return base_added;
     return std::visit(AddDevices{graph, volume}, volume.layout);
 }
@@ -70,11 +76,14 @@ model::Result<DerivedGraph> derive_graph(const model::Pool& pool, const MemberPl
                                          const DeviceNumbers& devices)
 {
     GraphBuilder graph(pool, members, devices);
-    std::set<model::Uuid> added;
+    auto unavailable = unavailable_volumes(pool, members);
+    Adding adding{{}, unavailable};
     for (const auto& volume : pool.volumes)
-        if (auto volume_added = add_volume(graph, volume, added); !volume_added)
+        if (auto volume_added = add_volume(graph, volume, adding); !volume_added)
             return std::unexpected(volume_added.error());
-    return std::move(graph).finish();
+    auto derived = std::move(graph).finish();
+    derived.unavailable = std::move(unavailable);
+    return derived;
 }
 
 }  // namespace volumes::graph

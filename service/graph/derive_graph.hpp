@@ -33,6 +33,9 @@ struct DerivedGraph {
     // thin-pool tables refuse one device in two places), and the caller creates these devices
     // before deriving again.
     std::vector<std::string> unresolved;
+    // The volumes that cannot run on the members at hand (member_availability.hpp), by uuid,
+    // with why: they get no devices, active or not.
+    std::map<model::Uuid, std::string> unavailable;
 };
 
 // The devices, children before parents, volume by volume in the pool's order:
@@ -48,11 +51,12 @@ struct DerivedGraph {
 //   snapshot <real> <cow> P <chunk>, skip_lockfs off; a Merging snapshot keeps only "_cow";
 // - thin pool: "_tmeta", "_tdata" (linear) and the visible thin-pool device, no_flush;
 // - thin: thin <pool device> <thin id>.
+// A raid1 slot whose member is missing or failed is "- -" too (member_availability.hpp), and a
+// volume that cannot run on the members at hand gets no devices.
 // Inactive volumes have no devices, except what an active volume stacks on (an origin's
 // real device is its own, so an inactive origin takes its snapshots down with it; check_pool
 // refuses that model anyway). Sizes: extents × extent_size / 512.
-// InvalidArgument if an extent run names a member missing from `members`, or a kmod builder
-// refuses a table (its message included).
+// InvalidArgument if a kmod builder refuses a table (its message included).
 model::Result<DerivedGraph> derive_graph(const model::Pool& pool, const MemberPlacements& members,
                                          const DeviceNumbers& devices);
 

@@ -29,6 +29,7 @@ public:
     GraphBuilder(const model::Pool& pool, const MemberPlacements& members, const DeviceNumbers& devices);
 
     const model::Pool& pool() const { return pool_; }
+    const MemberPlacements& members() const { return members_; }
 
     std::string name(const model::Volume& volume, std::string_view role = {}) const;
     std::string uuid(const model::Volume& volume, std::string_view role = {}) const;

@@ -1,4 +1,5 @@
 #include "kmod/tables/raid1_table.hpp"
+#include "service/graph/member_availability.hpp"
 #include "service/graph/volume_devices.hpp"
 #include "service/model/names.hpp"
 
@@ -21,7 +22,7 @@ model::Result<Mapping> raid1_mapping(GraphBuilder& graph, const model::Volume& v
     Mapping mapping;
     for (unsigned slot = 0; slot < layout.legs.size(); ++slot) {
         const auto& leg = layout.legs[slot];
-        if (leg.tracked_image) {
+        if (!leg_runs(graph.pool(), graph.members(), layout, slot)) {
             table.legs.push_back(kmod::Raid1Leg{});
             continue;
         }

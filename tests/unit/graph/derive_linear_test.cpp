@@ -70,13 +70,15 @@ TEST(DeriveLinear, EmptyPoolHasNoDevices)
     EXPECT_TRUE(derived->unresolved.empty());
 }
 
-TEST(DeriveLinear, MissingMemberPlacementNamesTheMember)
+TEST(DeriveLinear, VolumeOnAMissingMemberGetsNoDeviceAndTheReasonNamesTheMember)
 {
     auto members = placements();
     members.erase(m2());
     const auto derived = derive_graph(pool_with_linear_over_two_members(), members, {});
-    ASSERT_TRUE(volumes::testing::fails_with(derived, model::ErrorCode::InvalidArgument));
-    EXPECT_NE(derived.error().message.find(m2().to_string()), std::string::npos) << derived.error().message;
+    ASSERT_TRUE(volumes::testing::succeeded(derived));
+    EXPECT_TRUE(derived->graph.devices.empty());
+    ASSERT_EQ(derived->unavailable.size(), 1u);
+    EXPECT_NE(derived->unavailable.begin()->second.find(m2().to_string()), std::string::npos);
 }
 
 TEST(DeriveLinear, MissingPlacementOfAnInactiveVolumeDoesNotMatter)

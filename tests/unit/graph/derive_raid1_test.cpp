@@ -144,13 +144,53 @@ TEST(DeriveRaid1, OneUnresolvedSubDeviceIs0Colon0)
     EXPECT_EQ(derived->unresolved, std::vector<std::string>{dev_uuid(1, "rimage_1")});
 }
 
-TEST(DeriveRaid1, MissingMemberOfALegIsRefused)
+TEST(DeriveRaid1, LegOnAMissingMemberIsDashDash)
 {
     auto members = placements();
     members.erase(m2());
     const auto derived = derive_graph(pool_with_raid1(), members, raid1_numbers());
-    ASSERT_TRUE(volumes::testing::fails_with(derived, model::ErrorCode::InvalidArgument));
-    EXPECT_NE(derived.error().message.find(m2().to_string()), std::string::npos) << derived.error().message;
+    EXPECT_EQ(render(derived),
+              "volumes-p1-lv1_rmeta_0: 0 8192 linear 8:16 2048\n"
+              "volumes-p1-lv1_rimage_0: 0 2097152 linear 8:16 10240\n"
+              "volumes-p1-lv1 <- volumes-p1-lv1_rmeta_0, volumes-p1-lv1_rimage_0: "
+              "0 2097152 raid raid1 3 0 region_size 1024 2 253:0 253:1 - -\n");
+    ASSERT_TRUE(derived.has_value());
+    EXPECT_TRUE(derived->unavailable.empty());
+}
+
+TEST(DeriveRaid1, LegOnAFailedMemberIsDashDashThoughPresent)
+{
+    auto pool = pool_with_raid1();
+    pool.members[0].failed = true;
+    const auto derived = derive_graph(pool, placements(), raid1_numbers());
+    EXPECT_EQ(render(derived),
+              "volumes-p1-lv1_rmeta_1: 0 8192 linear 8:32 2048\n"
+              "volumes-p1-lv1_rimage_1: 0 2097152 linear 8:32 10240\n"
+              "volumes-p1-lv1 <- volumes-p1-lv1_rmeta_1, volumes-p1-lv1_rimage_1: "
+              "0 2097152 raid raid1 3 0 region_size 1024 2 - - 253:2 253:3\n");
+}
+
+TEST(DeriveRaid1, LegsOnFailedMembersStillRunWhenNoOtherLegCan)
+{
+    auto pool = pool_with_raid1();
+    pool.members[0].failed = true;
+    auto members = placements();
+    members.erase(m2());
+    const auto derived = derive_graph(pool, members, raid1_numbers());
+    EXPECT_EQ(render(derived),
+              "volumes-p1-lv1_rmeta_0: 0 8192 linear 8:16 2048\n"
+              "volumes-p1-lv1_rimage_0: 0 2097152 linear 8:16 10240\n"
+              "volumes-p1-lv1 <- volumes-p1-lv1_rmeta_0, volumes-p1-lv1_rimage_0: "
+              "0 2097152 raid raid1 3 0 region_size 1024 2 253:0 253:1 - -\n");
+}
+
+TEST(DeriveRaid1, ArrayWithEveryMemberMissingHasNoDevicesAndSaysWhy)
+{
+    const auto derived = derive_graph(pool_with_raid1(), {}, {});
+    ASSERT_TRUE(volumes::testing::succeeded(derived));
+    EXPECT_TRUE(derived->graph.devices.empty());
+    ASSERT_EQ(derived->unavailable.size(), 1u);
+    EXPECT_NE(derived->unavailable.at(volume_uuid(1)).find("none of its images can run"), std::string::npos);
 }
 
 TEST(DeriveRaid1, RegionSizeTheBuilderRefusesIsReported)
