@@ -14,7 +14,8 @@ using model::ExtentMap;
 using model::Pool;
 using model::Uuid;
 
-// The extents of a member that no volume of the pool uses, as runs in ascending order.
+// The extents of a member that no volume of the pool uses, as runs in ascending order; none on
+// a member marked failed, so nothing new ever goes there.
 struct MemberFree {
     Uuid member;
     ExtentMap runs;

@@ -47,6 +47,10 @@ std::vector<MemberFree> free_extents(const Pool& pool)
     std::vector<MemberFree> result;
     result.reserve(pool.members.size());
     for (const auto& member : pool.members) {
+        if (member.failed) {
+            result.push_back({member.uuid, {}});
+            continue;
+        }
         std::vector<model::ExtentRun> on_member;
         std::copy_if(used.begin(), used.end(), std::back_inserter(on_member),
                      [&](const model::ExtentRun& run) { return run.member == member.uuid; });

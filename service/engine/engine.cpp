@@ -15,12 +15,15 @@
 #include "service/engine/host_identity.hpp"
 #include "service/executor/live_state_reader.hpp"
 #include "service/engine/kernel_volume_status.hpp"
+#include "service/engine/member_return.hpp"
 #include "service/engine/pool_assembly.hpp"
 #include "service/engine/pool_destruction.hpp"
 #include "service/engine/pool_transaction.hpp"
 #include "service/engine/raid_superblocks.hpp"
 #include "service/engine/snapshot_merges.hpp"
 #include "service/engine/used_targets.hpp"
+#include "service/graph/member_availability.hpp"
+#include "service/logging/log.hpp"
 #include "service/model/names.hpp"
 #include "service/model/volume_lookup.hpp"
 
@@ -134,13 +137,42 @@ void Engine::bring_up(ManagedPool& pool)
             std::lock_guard view(pool.view_lock);
             pool.unhealed = fmt::format("reconciling its devices at start-up failed ({}); healing",
                                         reconciled.error().message);
-        } else if (auto merges = start_pending_merges(pool, targets_, udev_reaper_); !merges) {
-            std::lock_guard view(pool.view_lock);
-            pool.problems.push_back("starting its pending snapshot merges: " + merges.error().message);
+        } else {
+            readd_members(pool, "start");
+            if (auto merges = start_pending_merges(pool, targets_, udev_reaper_); !merges) {
+                std::lock_guard view(pool.view_lock);
+                pool.problems.push_back("starting its pending snapshot merges: " + merges.error().message);
+            }
         }
     } catch (const std::exception& error) {
         std::lock_guard view(pool.view_lock);
         pool.problems.push_back(fmt::format("reconciling its devices: {}", error.what()));
+    }
+}
+
+void Engine::readd_members(ManagedPool& pool, const char* operation)
+{
+    auto next = pool.pool;
+    const auto returned = readd_returned(pool, next);
+    if (returned.empty())
+        return;
+    std::string names;
+    for (const auto& uuid : returned)
+        names += (names.empty() ? "" : ", ") + uuid.to_string();
+    if (auto applied = apply_pool_change(pool, next, targets_, udev_reaper_); !applied) {
+        logging::warning({pool.pool.name, {}, operation}, "re-adding member(s) {} failed: {}", names,
+                         applied.error().message);
+        return;
+    }
+    for (const auto& uuid : returned) {
+        const auto* member = model::find_member(pool.pool, uuid);
+        if (member && member->failed)
+            logging::warning({pool.pool.name, {}, operation}, "member {} is back but still cannot be written",
+                             uuid.to_string());
+        else
+            logging::notice({pool.pool.name, {}, operation},
+                            "member {} is back and re-added; its raid1 legs resync what changed meanwhile",
+                            uuid.to_string());
     }
 }
 
@@ -277,9 +309,10 @@ Result<std::vector<VolumeSummary>> Engine::volumes(std::string_view pool_name) c
     if (!locked)
         return std::unexpected(locked.error());
     const auto& pool = locked->pool->pool;
+    const auto unavailable = unavailable_volumes(*locked->pool);
     std::vector<VolumeSummary> summaries;
     for (const auto& volume : pool.volumes)
-        summaries.push_back(summarize_volume(pool, volume));
+        summaries.push_back(summarize_volume(pool, volume, unavailable));
     return summaries;
 }
 
@@ -292,7 +325,15 @@ Result<VolumeSummary> Engine::volume(std::string_view pool_name, std::string_vie
     auto volume = volume_named(pool, volume_name);
     if (!volume)
         return std::unexpected(volume.error());
-    return summarize_volume(pool, **volume);
+    return summarize_volume(pool, **volume, unavailable_volumes(*locked->pool));
+}
+
+Result<UnavailableVolumes> Engine::unavailable(std::string_view pool_name) const
+{
+    auto locked = view_pool(pool_name);
+    if (!locked)
+        return std::unexpected(locked.error());
+    return unavailable_volumes(*locked->pool);
 }
 
 Result<model::Pool> Engine::model(std::string_view pool_name) const
@@ -432,17 +473,23 @@ Result<VolumeSummary> Engine::rename_volume(std::string_view pool, std::string_v
 
 Result<void> Engine::activate(std::string_view pool, std::string_view name)
 {
-    auto activated = change(pool, [&](const model::Pool& current) -> Result<model::Pool> {
-        auto volume = volume_named(current, name);
-        if (!volume)
-            return std::unexpected(volume.error());
-        return set_active(current, (*volume)->uuid, true);
-    });
-    if (!activated)
-        return activated;
-    auto locked = lock_pool(pool);
+    auto locked = lock_owned_pool(pool);
     if (!locked)
         return std::unexpected(locked.error());
+    auto& managed = *locked->pool;
+    auto volume = volume_named(managed.pool, name);
+    if (!volume)
+        return std::unexpected(volume.error());
+    const auto uuid = (*volume)->uuid;
+    auto next = set_active(managed.pool, uuid, true);
+    if (!next)
+        return std::unexpected(next.error());
+    readd_returned(managed, *next);
+    const auto unavailable = graph::unavailable_volumes(*next, managed.placements());
+    if (const auto reason = unavailable.find(uuid); reason != unavailable.end())
+        return fail(ErrorCode::Failed, fmt::format("volume '{}' cannot run: {}", name, reason->second));
+    if (auto activated = apply_pool_change(managed, *next, targets_, udev_reaper_); !activated)
+        return activated;
     if (auto started = start_pending_merges(*locked->pool, targets_, udev_reaper_); !started)
         return fail(started.error().code,
                     fmt::format("'{}' is active, but a pending snapshot merge did not start: {}", name,

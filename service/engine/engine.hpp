@@ -94,6 +94,8 @@ public:
     Result<VolumeSummary> volume(std::string_view pool, std::string_view volume) const;
     // The committed model, for callers that show details the summaries leave out.
     Result<model::Pool> model(std::string_view pool) const;
+    // The pool's volumes that cannot run on the members at hand, by name, with why.
+    Result<UnavailableVolumes> unavailable(std::string_view pool) const;
     // The seq of the pool's last commit; nullopt when there is no such pool.
     std::optional<std::uint64_t> committed_seq(std::string_view pool) const;
     // The volumes (by name) whose shown state the pool's commits after `seq` can have changed,
@@ -221,6 +223,9 @@ private:
     // Reconciles an owned pool's devices with its committed metadata and starts its pending
     // merges; what fails goes to the pool's problems.
     void bring_up(ManagedPool& pool);
+    // Re-adds the pool's failed members that are present again (member_return.hpp), logging
+    // what came of it under `operation`.
+    void readd_members(ManagedPool& pool, const char* operation);
     struct LockedPool {
         std::shared_ptr<ManagedPool> pool;
         std::unique_lock<std::mutex> guard;

@@ -56,7 +56,7 @@ Result<void> write_document(ManagedPool& managed, const model::Pool& next)
     auto document = metadata::encode_document({seq, next.uuid, model::encode_pool(next)});
     if (!document)
         return std::unexpected(from_metadata(document.error()));
-    PoolMetadataCommit commit(managed.members, std::move(*document), seq);
+    PoolMetadataCommit commit(managed.writable(next), std::move(*document), seq);
     if (auto written = commit.write_precommitted(); !written) {
         (void)commit.drop_precommitted();
         return std::unexpected(from_executor(written.error()));

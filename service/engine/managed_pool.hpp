@@ -25,7 +25,9 @@ struct ManagedPool {
     model::Pool pool;   // as last committed
     std::uint64_t seq;  // of that commit
     std::vector<OpenMember> members;
-    std::vector<model::Uuid> missing;   // members the model lists that were not found
+    // Members the model lists that were not found at assembly. The committed model in memory
+    // marks them failed (never allocated on); the next commit writes that.
+    std::vector<model::Uuid> missing;
     std::vector<std::string> problems;  // what still stands after assembly and reconciliation, for callers
     // Why the kernel's devices differ from the committed metadata, after a transaction that
     // failed once committed or whose revert left something behind; empty while they agree.
@@ -48,7 +50,13 @@ struct ManagedPool {
 
     bool complete() const { return missing.empty(); }
     bool owned() const { return foreign.empty(); }
+    // Every present member, failed or not: a volume on a failed member that is still there
+    // keeps its devices.
     graph::MemberPlacements placements() const;
+    // The present members `model` does not mark failed: those a commit of it writes.
+    std::vector<OpenMember*> writable(const model::Pool& model);
+    // The model's failed members that are present again: a re-add clears their mark.
+    std::vector<model::Uuid> returned(const model::Pool& model) const;
 };
 
 }  // namespace volumes::engine

@@ -357,12 +357,16 @@ Result<std::unique_ptr<ManagedPool>> assemble_pool(const devices::FoundPool& fou
 
     managed->pool = std::move(*pool);
     managed->seq = read->committed.seq;
-    for (const auto& member : managed->pool.members) {
+    for (auto& member : managed->pool.members) {
         const bool found_member = std::any_of(managed->members.begin(), managed->members.end(), [&](const auto& m) {
             return m.area.label().member_uuid == member.uuid;
         });
-        if (!found_member)
-            managed->missing.push_back(member.uuid);
+        if (found_member)
+            continue;
+        managed->missing.push_back(member.uuid);
+        // Nothing new goes to a member that is not there; the next commit records it failed.
+        if (managed->owned())
+            member.failed = true;
     }
     return managed;
 }

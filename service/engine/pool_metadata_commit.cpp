@@ -18,10 +18,13 @@ executor::Error metadata_error(const OpenMember& member, std::string_view what, 
 
 executor::Result<void> PoolMetadataCommit::write_precommitted()
 {
+    unwritable_.reset();
     for (std::size_t i = 0; i < members_.size(); ++i) {
-        auto& member = members_[i];
+        auto& member = *members_[i];
         auto written = member.area.write_precommitted(document_, seq_);
         if (!written) {
+            if (written.error().code == metadata::ErrorCode::Io)
+                unwritable_ = member.area.label().member_uuid;
             auto error = metadata_error(member, "writing", written.error());
             drop_precommitted();
             return std::unexpected(error);
@@ -40,7 +43,7 @@ executor::Result<void> PoolMetadataCommit::commit()
 {
     bool any_committed = false;
     for (std::size_t i = 0; i < members_.size(); ++i) {
-        auto& member = members_[i];
+        auto& member = *members_[i];
         auto committed = member.area.commit();
         if (!committed) {
             if (!any_committed)
@@ -52,7 +55,7 @@ executor::Result<void> PoolMetadataCommit::commit()
         if (i == 0 && members_.size() > 1) {
             if (auto fault = executor::fault_point("member-committed"); !fault) {
                 for (std::size_t rest = 1; rest < members_.size(); ++rest)
-                    stale_.push_back(members_[rest].device.path());
+                    stale_.push_back(members_[rest]->device.path());
                 return {};
             }
         }
@@ -63,9 +66,9 @@ executor::Result<void> PoolMetadataCommit::commit()
 executor::Result<void> PoolMetadataCommit::drop_precommitted()
 {
     std::string problems;
-    for (auto& member : members_)
-        if (auto dropped = member.area.drop_precommitted(); !dropped)
-            problems += metadata_error(member, "dropping the precommitted copy from", dropped.error()).message + "; ";
+    for (auto* member : members_)
+        if (auto dropped = member->area.drop_precommitted(); !dropped)
+            problems += metadata_error(*member, "dropping the precommitted copy from", dropped.error()).message + "; ";
     if (!problems.empty())
         return executor::fail(executor::ErrorCode::Metadata, problems);
     return {};

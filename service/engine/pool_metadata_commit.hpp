@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -9,11 +10,12 @@
 
 namespace volumes::engine {
 
-// Writes one new pool document to every member of a pool, as the executor's metadata side.
+// Writes one new pool document to the members a pool can write (those its next model does
+// not mark failed), as the executor's metadata side.
 class PoolMetadataCommit final : public executor::MetadataCommit {
 public:
-    PoolMetadataCommit(std::vector<OpenMember>& members, std::string document, std::uint64_t seq)
-        : members_(members), document_(std::move(document)), seq_(seq)
+    PoolMetadataCommit(std::vector<OpenMember*> members, std::string document, std::uint64_t seq)
+        : members_(std::move(members)), document_(std::move(document)), seq_(seq)
     {
     }
 
@@ -25,8 +27,13 @@ public:
     // document until the pool is next assembled.
     const std::vector<std::string>& stale() const { return stale_; }
 
+    // The member whose precommitted copy could not be written for an I/O error (nothing was
+    // committed anywhere then), if that is why write_precommitted failed.
+    const std::optional<model::Uuid>& unwritable() const { return unwritable_; }
+
 private:
-    std::vector<OpenMember>& members_;
+    std::vector<OpenMember*> members_;
+    std::optional<model::Uuid> unwritable_;
     std::string document_;
     std::uint64_t seq_;
     std::vector<std::string> stale_;

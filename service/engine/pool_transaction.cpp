@@ -14,6 +14,7 @@
 #include "service/graph/change_scope.hpp"
 #include "service/graph/derive_graph.hpp"
 #include "service/graph/udev_identity.hpp"
+#include "service/logging/log.hpp"
 #include "service/metadata/document.hpp"
 #include "service/model/names.hpp"
 #include "service/model/volume_lookup.hpp"
@@ -26,11 +27,11 @@ namespace {
 
 constexpr std::chrono::milliseconds udev_settle_timeout{5000};
 
-Result<void> check_ready(const ManagedPool& pool, const model::Pool& next, SharedTargets& targets)
+Result<void> check_ready(ManagedPool& pool, const model::Pool& next, SharedTargets& targets)
 {
-    if (!pool.complete())
+    if (pool.writable(next).empty())
         return fail(ErrorCode::Failed,
-                    fmt::format("pool '{}' misses {} member(s); it can be read but not changed until they are back",
+                    fmt::format("pool '{}' has no member left that can be written ({} missing, the others failed)",
                                 pool.pool.name, pool.missing.size()));
     for (const auto feature : required_features(next))
         if (auto required = targets.require(feature); !required)
@@ -92,8 +93,11 @@ bool note_disagreement(ManagedPool& pool, const executor::Error& error)
 
 }  // namespace
 
-Result<void> apply_pool_change(ManagedPool& pool, const model::Pool& next, SharedTargets& targets,
-                               executor::UdevReaper& udev_reaper, const ThinPoolSideChange* thin)
+// One attempt at apply_pool_change; `unwritable` names the member whose metadata could not be
+// written when that alone stopped it, before anything was changed.
+Result<void> try_pool_change(ManagedPool& pool, const model::Pool& next, SharedTargets& targets,
+                             executor::UdevReaper& udev_reaper, const ThinPoolSideChange* thin,
+                             std::optional<model::Uuid>& unwritable)
 {
     if (auto checked = model::check_pool(next); !checked)
         return fail(ErrorCode::Failed, "the engine built an inconsistent pool: " + checked.error().message);
@@ -102,7 +106,7 @@ Result<void> apply_pool_change(ManagedPool& pool, const model::Pool& next, Share
     auto document = metadata::encode_document({pool.seq + 1, next.uuid, model::encode_pool(next)});
     if (!document)
         return std::unexpected(from_metadata(document.error()));
-    PoolMetadataCommit pool_metadata(pool.members, std::move(*document), pool.seq + 1);
+    PoolMetadataCommit pool_metadata(pool.writable(next), std::move(*document), pool.seq + 1);
     std::optional<ThinMessagesCommit> thin_metadata;
     if (thin) {
         std::optional<std::string> quiesced;
@@ -139,6 +143,10 @@ Result<void> apply_pool_change(ManagedPool& pool, const model::Pool& next, Share
             pool.touched_seq = pool.seq;
         }
     }
+    if (!ran && !ran.error().committed && pool_metadata.unwritable()) {
+        unwritable = pool_metadata.unwritable();
+        return std::unexpected(from_executor(ran.error()));
+    }
     if (!ran) {
         const bool disagrees = note_disagreement(pool, ran.error());
         auto error = from_executor(ran.error());
@@ -150,6 +158,25 @@ Result<void> apply_pool_change(ManagedPool& pool, const model::Pool& next, Share
     }
     udev_reaper.hand_over(std::move(ran->udev_later));
     return {};
+}
+
+Result<void> apply_pool_change(ManagedPool& pool, const model::Pool& next, SharedTargets& targets,
+                               executor::UdevReaper& udev_reaper, const ThinPoolSideChange* thin)
+{
+    auto marked = next;
+    for (;;) {
+        std::optional<model::Uuid> unwritable;
+        auto applied = try_pool_change(pool, marked, targets, udev_reaper, thin, unwritable);
+        if (applied || !unwritable)
+            return applied;
+        auto* member = model::find_member(marked, *unwritable);
+        if (!member || member->failed)
+            return applied;
+        member->failed = true;
+        logging::warning({pool.pool.name, {}, "metadata"},
+                         "member {} cannot be written ({}); it is marked failed and the pool goes on without it",
+                         unwritable->to_string(), applied.error().message);
+    }
 }
 
 Result<void> heal_pool(ManagedPool& pool, SharedTargets& targets, executor::UdevReaper& udev_reaper)

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 
+#include <fmt/core.h>
+
 #include "service/allocator/extent_allocator.hpp"
+#include "service/graph/member_availability.hpp"
 #include "service/model/names.hpp"
 #include "service/model/volume_lookup.hpp"
 
@@ -22,13 +25,33 @@ PoolSummary summarize_pool(const ManagedPool& managed)
             entry.path = open->device.path();
             entry.present = true;
         }
+        if (!entry.present)
+            summary.problems.push_back(fmt::format("member {} is missing; the pool runs without it",
+                                                   member.uuid.to_string()));
+        else if (member.failed)
+            summary.problems.push_back(fmt::format(
+                "member {} ({}) failed: it could not be written, and is not used until it is re-added (at start-up "
+                "or at an Activate while it can be written again)",
+                member.uuid.to_string(), entry.path));
         summary.members.push_back(std::move(entry));
         summary.size += member.extent_count * pool.extent_size;
     }
     summary.free = allocator::free_extent_count(pool) * pool.extent_size;
+    for (const auto& [name, reason] : unavailable_volumes(managed))
+        if (const auto* volume = model::find_volume(pool, name); volume && volume->active)
+            summary.problems.push_back(fmt::format("volume '{}' cannot run: {}", name, reason));
     if (!managed.unhealed.empty())
         summary.problems.push_back(managed.unhealed);
     return summary;
+}
+
+UnavailableVolumes unavailable_volumes(const ManagedPool& managed)
+{
+    UnavailableVolumes named;
+    for (auto& [uuid, reason] : graph::unavailable_volumes(managed.pool, managed.placements()))
+        if (const auto* volume = model::find_volume(managed.pool, uuid))
+            named.emplace(volume->name, std::move(reason));
+    return named;
 }
 
 const char* kind_name(const model::VolumeLayout& layout)
@@ -44,9 +67,11 @@ const char* kind_name(const model::VolumeLayout& layout)
     return std::visit(Name{}, layout);
 }
 
-VolumeSummary summarize_volume(const model::Pool& pool, const model::Volume& volume)
+VolumeSummary summarize_volume(const model::Pool& pool, const model::Volume& volume,
+                               const UnavailableVolumes& unavailable)
 {
     const auto dm_name = model::dm_name(pool.name, volume.name);
+    const auto reason = unavailable.find(volume.name);
     return {volume.uuid,
             volume.name,
             pool.name,
@@ -55,7 +80,8 @@ VolumeSummary summarize_volume(const model::Pool& pool, const model::Volume& vol
             volume.active,
             std::holds_alternative<model::TrackedImageLayout>(volume.layout),
             dm_name,
-            "/dev/mapper/" + dm_name};
+            "/dev/mapper/" + dm_name,
+            reason == unavailable.end() ? std::string() : reason->second};
 }
 
 }  // namespace volumes::engine

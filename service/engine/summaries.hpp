@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -41,13 +42,19 @@ struct VolumeSummary {
     bool read_only = false;
     std::string dm_name;      // of the visible device
     std::string device_path;  // "/dev/mapper/<dm_name>"
-    // Why the volume cannot run now although the metadata says active (extents on a missing
+    // Why the volume cannot run on the members at hand, active or not (extents on a missing
     // member, or it stacks on such a volume); empty when it can.
     std::string unavailable;
 };
 
+// Volume name → why it cannot run on the members at hand (graph::unavailable_volumes).
+using UnavailableVolumes = std::map<std::string, std::string>;
+UnavailableVolumes unavailable_volumes(const ManagedPool& pool);
+
+// With its problems: the members missing or failed, and the active volumes that cannot run.
 PoolSummary summarize_pool(const ManagedPool& pool);
-VolumeSummary summarize_volume(const model::Pool& pool, const model::Volume& volume);
+VolumeSummary summarize_volume(const model::Pool& pool, const model::Volume& volume,
+                               const UnavailableVolumes& unavailable = {});
 const char* kind_name(const model::VolumeLayout& layout);
 
 }  // namespace volumes::engine

@@ -31,6 +31,22 @@ Volume* find_volume(Pool& pool, const Uuid& uuid)
     return find_in(pool.volumes, [&](const Volume& v) { return v.uuid == uuid; });
 }
 
+Member* find_member(Pool& pool, const Uuid& uuid)
+{
+    for (auto& member : pool.members)
+        if (member.uuid == uuid)
+            return &member;
+    return nullptr;
+}
+
+const Member* find_member(const Pool& pool, const Uuid& uuid)
+{
+    for (const auto& member : pool.members)
+        if (member.uuid == uuid)
+            return &member;
+    return nullptr;
+}
+
 std::uint64_t extent_count(const ExtentMap& map)
 {
     return std::accumulate(map.begin(), map.end(), std::uint64_t{0},

@@ -12,6 +12,8 @@ namespace volumes::model {
 const Volume* find_volume(const Pool& pool, const Uuid& uuid);
 const Volume* find_volume(const Pool& pool, std::string_view name);
 Volume* find_volume(Pool& pool, const Uuid& uuid);
+Member* find_member(Pool& pool, const Uuid& uuid);
+const Member* find_member(const Pool& pool, const Uuid& uuid);
 
 std::uint64_t extent_count(const ExtentMap& map);
 

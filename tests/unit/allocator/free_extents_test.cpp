@@ -29,6 +29,18 @@ TEST(AllocatorFreeExtents, MemberWithoutExtentsHasNoRuns)
     EXPECT_EQ(free[1].extents(), 5u);
 }
 
+TEST(AllocatorFreeExtents, FailedMemberHasNoRunsSoNothingIsAllocatedThere)
+{
+    auto pool = pool_of({50, 10});
+    pool.members[0].failed = true;
+    const auto free = free_extents(pool);
+    ASSERT_EQ(free.size(), 2u);
+    EXPECT_TRUE(free[0].runs.empty());
+    EXPECT_EQ(free_extent_count(pool), 10u);
+    EXPECT_EQ(allocate_linear(pool, 4).value(), (ExtentMap{run(2, 0, 4)}));
+    EXPECT_FALSE(allocate_raid1_legs(pool, 2, 2).has_value());
+}
+
 TEST(AllocatorFreeExtents, LinearDataOnTwoMembers)
 {
     auto pool = pool_of({10, 10});

@@ -109,6 +109,28 @@ TEST(PoolCodec, RoundTripsEveryKindWithOptionalFieldsPresent)
     }
 }
 
+TEST(PoolCodec, AFailedMemberIsWrittenOnlyWhenFailedAndRoundTrips)
+{
+    auto pool = valid_pool();
+    EXPECT_FALSE(encode_pool(pool).at("members").at(0).contains("failed"));
+    pool.members.back().failed = true;
+    const auto encoded = encode_pool(pool);
+    EXPECT_EQ(encoded.at("members").back().at("failed"), true);
+    const auto decoded = round_trip(pool);
+    ASSERT_TRUE(succeeded(decoded));
+    EXPECT_EQ(*decoded, pool);
+}
+
+TEST(PoolCodec, AMemberFailedFlagMustBeABoolean)
+{
+    auto encoded = encode_pool(valid_pool());
+    encoded["members"][0]["failed"] = false;
+    ASSERT_TRUE(succeeded(decode_pool(encoded)));
+    EXPECT_FALSE(decode_pool(encoded)->members[0].failed);
+    encoded["members"][0]["failed"] = "yes";
+    EXPECT_TRUE(volumes::testing::fails_with(decode_pool(encoded), ErrorCode::Corrupt));
+}
+
 TEST(PoolCodec, RoundTrips64BitIntegersExactly)
 {
     Pool pool;

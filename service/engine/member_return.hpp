@@ -1,0 +1,16 @@
+#pragma once
+
+#include <vector>
+
+#include "service/engine/managed_pool.hpp"
+
+namespace volumes::engine {
+
+// Re-adds the pool's failed members that are present again (at start-up, or at an Activate):
+// clears their mark in `next`, so the commit of `next` writes them again and their raid1 legs
+// rejoin their arrays, which resync what their write-intent bitmaps marked meanwhile. A member
+// that still cannot be written is marked failed again by that commit, which goes on without
+// it. Returns the members re-added.
+std::vector<model::Uuid> readd_returned(const ManagedPool& pool, model::Pool& next);
+
+}  // namespace volumes::engine
