@@ -24,6 +24,7 @@
 #include "pool_cleanup.hpp"
 #include "raid1_fixture.hpp"
 #include "signal_recorder.hpp"
+#include "state_snapshot.hpp"
 #include "volumesd_control.hpp"
 #include "tests/kernel/support/block_io.hpp"
 
@@ -437,6 +438,18 @@ TEST_F(BusMemberFailure, MemberMissingAtStart)
         << "Pool.Problems does not say the volume 'stranded' is unavailable: " << problems;
     EXPECT_EQ(show(pool, pool_interface, "MissingMembers"), fmt::format("[{}]", gone_uuid));
     EXPECT_EQ(show(filler, volume_interface, "Active"), "true");
+
+    // Activating the volume that cannot run is refused with the reason and changes nothing.
+    std::vector<std::string> present;
+    for (unsigned i = 0; i < 3; ++i)
+        if (i != gone)
+            present.push_back(members.path(i));
+    const auto before_activate = take_snapshot(*bus, present);
+    const auto activated = call(*bus, {linear, volume_interface, "Activate", CallArguments().options().words()});
+    EXPECT_EQ(activated.error, "org.example.Volumes.Error.Failed") << activated.describe();
+    EXPECT_NE(activated.text.find(gone_uuid), std::string::npos) << activated.describe();
+    const auto activate_changed = differences(before_activate, take_snapshot(*bus, present));
+    EXPECT_TRUE(activate_changed.empty()) << fmt::format("{}", fmt::join(activate_changed, "\n"));
 
     const auto created = call(*bus, {pool, pool_interface, "CreateVolume",
                                      CallArguments().s("fresh").t(new_volume_bytes).options().words()});
