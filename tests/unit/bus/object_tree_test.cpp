@@ -2,7 +2,8 @@
 // as the volume goes, so a Remove and a CreateVolume of the same name that come back in one
 // bus task both show; yet a reply to a call made on a gone volume can still be sent in that
 // task; an object that cannot be exported leaves no entry behind; a change of Raid1.Health,
-// Volume.Unavailable or the pool's missing and failed members is signalled.
+// Volume.Unavailable or the pool's missing and failed members is signalled, and the tree's
+// watcher sees each volume before its object changes.
 #include <pthread.h>
 #include <signal.h>
 
@@ -299,6 +300,25 @@ TEST_F(ObjectTreeOnBus, HealthUnavailableAndMemberChangesAreSignalled)
         return on_mirror == mirror_changes && on_data == data_changes && on_pool == pool_changes;
     })) << fmt::format("mirror {}, data {}, pool {}", fmt::join(on_mirror, " "), fmt::join(on_data, " "),
                        fmt::join(on_pool, " "));
+}
+
+TEST_F(ObjectTreeOnBus, TheWatcherSeesEachVolumeBeforeItsObjectChanges)
+{
+    std::vector<std::string> seen;
+    tree_->watch_volumes([&](const VolumeState* shown, const VolumeState& next) {
+        seen.push_back(fmt::format("{}: {} -> {}", next.name, shown && shown->raid1 ? shown->raid1->health : "none",
+                                   next.raid1 ? next.raid1->health : "-"));
+        // Before the object changes: it still shows what it showed.
+        if (shown) {
+            EXPECT_EQ(tree_->volume(next.pool, next.name), shown);
+        }
+    });
+    tree_->apply(tank({mirror("ok", "alive"), linear("data", 8 * mib)}));
+    tree_->apply(tank({mirror("degraded", "failed"), linear("data", 8 * mib)}));
+    EXPECT_EQ(seen, (std::vector<std::string>{"mirror: none -> ok", "data: none -> -", "mirror: ok -> degraded",
+                                              "data: none -> -"}));
+    ASSERT_NE(tree_->volume("tank", "mirror"), nullptr);
+    EXPECT_EQ(tree_->volume("tank", "mirror")->raid1->health, "degraded");
 }
 
 }  // namespace
