@@ -28,7 +28,8 @@ json raid1_json(const vc::Raid1Info& raid1)
     json images = json::array();
     for (const auto& image : raid1.images)
         images.push_back({{"slot", image.slot}, {"health", image.health}, {"member", image.member_uuid}});
-    return {{"images", images},
+    return {{"health", raid1.health},
+            {"images", images},
             {"sync_ratio", raid1.sync_ratio},
             {"sync_action", raid1.sync_action},
             {"region_size", raid1.region_size},
@@ -81,6 +82,7 @@ json to_json(const vc::PoolInfo& pool)
     return {{"object", pool.path},   {"name", pool.name},         {"uuid", pool.uuid},
             {"size", pool.size},     {"free", pool.free},         {"extent_size", pool.extent_size},
             {"complete", pool.complete}, {"problems", pool.problems}, {"members", members},
+            {"missing_members", pool.missing_members}, {"failed_members", pool.failed_members},
             {"autoextend", {{"thin_pool", {{"threshold", pool.thin_pool_autoextend.threshold},
                                            {"step", pool.thin_pool_autoextend.step}}},
                             {"snapshot", {{"threshold", pool.snapshot_autoextend.threshold},
@@ -101,6 +103,7 @@ json to_json(const vc::VolumeInfo& volume)
             {"read_only", volume.read_only},
             {"active", volume.active},
             {"origin", path_or_null(volume.origin)},
+            {"unavailable", volume.unavailable},
             {"raid1", optional_json(volume.raid1, raid1_json)},
             {"tracked_image", optional_json(volume.tracked_image, tracked_image_json)},
             {"snapshot", optional_json(volume.snapshot, snapshot_json)},

@@ -47,6 +47,41 @@ std::string none_if_root(const std::string& path)
     return path.empty() || path == "/" ? "-" : path;
 }
 
+std::string dash_if_empty(const std::string& text)
+{
+    return text.empty() ? "-" : text;
+}
+
+std::string listed(const std::vector<std::string>& items)
+{
+    std::string out;
+    for (const auto& item : items)
+        out += (out.empty() ? "" : ", ") + item;
+    return dash_if_empty(out);
+}
+
+bool contains(const std::vector<std::string>& items, const std::string& item)
+{
+    return std::find(items.begin(), items.end(), item) != items.end();
+}
+
+// " (missing)", " (failed)", " (missing, failed)" or "".
+std::string member_marks(const vc::PoolInfo& pool, const vc::PoolMember& member)
+{
+    std::vector<std::string> marks;
+    if (!member.present)
+        marks.emplace_back("missing");
+    if (contains(pool.failed_members, member.uuid))
+        marks.emplace_back("failed");
+    return marks.empty() ? "" : " (" + listed(marks) + ")";
+}
+
+// A raid1's Health, "-" for any other volume.
+std::string health_word(const vc::VolumeInfo& volume)
+{
+    return volume.raid1 ? dash_if_empty(volume.raid1->health) : "-";
+}
+
 }  // namespace
 
 std::string volume_label(const vc::VolumeInfo& volume)
@@ -79,7 +114,9 @@ std::string describe(const vc::PoolInfo& pool)
     out += line("complete", yes_no(pool.complete));
     for (const auto& member : pool.members)
         out += line("member", fmt::format("{} {} {}{}", member.device.empty() ? "-" : member.device, member.uuid,
-                                          format_size(member.size), member.present ? "" : " (missing)"));
+                                          format_size(member.size), member_marks(pool, member)));
+    out += line("missing members", listed(pool.missing_members));
+    out += line("failed members", listed(pool.failed_members));
     out += line("autoextend thin pools", autoextend_words(pool.thin_pool_autoextend, false));
     out += line("autoextend snapshots", autoextend_words(pool.snapshot_autoextend, false));
     for (const auto& problem : pool.problems)
@@ -100,7 +137,9 @@ std::string describe(const vc::VolumeInfo& volume)
     out += line("device number",
                 volume.device_number ? fmt::format("{}:{}", volume.device_number >> 8, volume.device_number & 0xff) : "-");
     out += line("origin", none_if_root(volume.origin));
+    out += line("unavailable", dash_if_empty(volume.unavailable));
     if (volume.raid1) {
+        out += line("health", health_word(volume));
         out += line("sync", fmt::format("{:.1f}% ({})", volume.raid1->sync_ratio * 100.0,
                                         volume.raid1->sync_action.empty() ? "inactive" : volume.raid1->sync_action));
         out += line("region size", format_size(volume.raid1->region_size));
@@ -167,10 +206,18 @@ std::string pool_table(const std::vector<vc::PoolInfo>& pools)
 
 std::string volume_table(const std::vector<vc::VolumeInfo>& volumes)
 {
-    std::vector<Row> rows{{"VOLUME", "KIND", "SIZE", "ACTIVE", "DEVICE"}};
-    for (const auto& volume : volumes)
+    // Why a volume cannot run, in a last column only while one cannot.
+    const bool unavailable = std::any_of(volumes.begin(), volumes.end(),
+                                         [](const vc::VolumeInfo& volume) { return !volume.unavailable.empty(); });
+    std::vector<Row> rows{{"VOLUME", "KIND", "SIZE", "ACTIVE", "HEALTH", "DEVICE"}};
+    if (unavailable)
+        rows.front().emplace_back("UNAVAILABLE");
+    for (const auto& volume : volumes) {
         rows.push_back({volume_label(volume), volume.kind, format_size(volume.size), yes_no(volume.active),
-                        volume.active ? volume.device_path : "-"});
+                        health_word(volume), volume.active ? volume.device_path : "-"});
+        if (unavailable)
+            rows.back().push_back(dash_if_empty(volume.unavailable));
+    }
     return table(rows);
 }
 

@@ -75,6 +75,8 @@ PoolInfo decode_pool(const std::string& path, const Properties& p)
     read(p, "Free", pool.free);
     read(p, "ExtentSize", pool.extent_size);
     read(p, "Complete", pool.complete);
+    read(p, "MissingMembers", pool.missing_members);
+    read(p, "FailedMembers", pool.failed_members);
     read(p, "Problems", pool.problems);
     read_pool_autoextend(p, "ThinPoolAutoextend", pool.thin_pool_autoextend);
     read_pool_autoextend(p, "SnapshotAutoextend", pool.snapshot_autoextend);
@@ -92,6 +94,7 @@ Raid1Info decode_raid1(const Properties& p)
     read(p, "SyncAction", raid1.sync_action);
     read(p, "RegionSize", raid1.region_size);
     read_path(p, "TrackedImage", raid1.tracked_image);
+    read(p, "Health", raid1.health);
     return raid1;
 }
 
@@ -155,6 +158,7 @@ VolumeInfo decode_volume(const std::string& path, const InterfacesAndProperties&
     read(p, "ReadOnly", volume.read_only);
     read(p, "Active", volume.active);
     read_path(p, "Origin", volume.origin);
+    read(p, "Unavailable", volume.unavailable);
     if (const auto* raid1 = interface_of(interfaces, "Raid1"))
         volume.raid1 = decode_raid1(*raid1);
     if (const auto* image = interface_of(interfaces, "TrackedImage"))

@@ -17,6 +17,11 @@ ObjectTree::ObjectTree(sdbus::IConnection& connection, BusLoop& loop, MethodCall
 {
 }
 
+void ObjectTree::watch_volumes(VolumeWatcher watcher)
+{
+    watcher_ = std::move(watcher);
+}
+
 template <class Object>
 void ObjectTree::retire(std::string path, std::unique_ptr<Object> object)
 {
@@ -69,6 +74,8 @@ void ObjectTree::apply(const PoolSnapshot& snapshot)
     for (const auto& volume : snapshot.volumes) {
         const std::pair key{name, volume.name};
         auto found = volumes_.find(key);
+        if (watcher_)
+            watcher_(found != volumes_.end() ? &found->second->state() : nullptr, volume);
         if (found != volumes_.end() && found->second->exports_same_interfaces(volume)) {
             found->second->update(volume);
             continue;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -28,6 +29,12 @@ namespace volumes::bus {
 class ObjectTree {
 public:
     ObjectTree(sdbus::IConnection& connection, BusLoop& loop, MethodCalls& calls);
+
+    // Told of each volume an apply is about to show, with what its object showed until then
+    // (nullptr for a new object), before that object changes: whatever path a state comes by
+    // (a call, a job, a refresh), a change is seen once.
+    using VolumeWatcher = std::function<void(const VolumeState* shown, const VolumeState& next)>;
+    void watch_volumes(VolumeWatcher watcher);
 
     // The pool and its volumes become exactly `snapshot`. A volume object that cannot be
     // exported is left out (and tried again by the next apply); it throws std::runtime_error
@@ -75,6 +82,7 @@ private:
     sdbus::IConnection& connection_;
     BusLoop& loop_;
     MethodCalls& calls_;
+    VolumeWatcher watcher_;
     std::map<std::string, std::unique_ptr<PoolObject>> pools_;
     std::map<std::pair<std::string, std::string>, std::unique_ptr<VolumeObject>> volumes_;
     // Withdrawn objects by path, until the task that posted their release runs (a task holds

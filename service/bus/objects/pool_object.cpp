@@ -63,6 +63,8 @@ private:
     uint64_t Free() override { return state_.free; }
     uint64_t ExtentSize() override { return state_.extent_size; }
     bool Complete() override { return state_.complete; }
+    std::vector<std::string> MissingMembers() override { return state_.missing_members; }
+    std::vector<std::string> FailedMembers() override { return state_.failed_members; }
     std::string Owner() override { return state_.owner; }
     bool Foreign() override { return state_.foreign; }
     std::vector<std::string> Problems() override { return state_.problems; }
@@ -123,6 +125,8 @@ void PoolObject::update(const PoolState& state)
     changed.compare(state_.free, state.free, "Free");
     changed.compare(state_.extent_size, state.extent_size, "ExtentSize");
     changed.compare(state_.complete, state.complete, "Complete");
+    changed.compare(state_.missing_members, state.missing_members, "MissingMembers");
+    changed.compare(state_.failed_members, state.failed_members, "FailedMembers");
     changed.compare(state_.problems, state.problems, "Problems");
     changed.compare(state_.owner, state.owner, "Owner");
     changed.compare(state_.foreign, state.foreign, "Foreign");

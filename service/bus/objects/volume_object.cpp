@@ -86,6 +86,7 @@ private:
     bool ReadOnly() override { return state_.read_only; }
     bool Active() override { return state_.active; }
     sdbus::ObjectPath Origin() override { return volume_or_none(state_.pool, state_.origin); }
+    std::string Unavailable() override { return state_.unavailable; }
 
     sdbus::IObject& object_;
     const VolumeState& state_;
@@ -117,6 +118,7 @@ private:
             images.emplace_back(image.slot, image.health, image.member_uuid);
         return images;
     }
+    std::string Health() override { return state_.raid1->health; }
     double SyncRatio() override { return state_.raid1->sync.ratio(); }
     std::string SyncAction() override { return state_.raid1->sync.action; }
     uint64_t RegionSize() override { return state_.raid1->region_size; }
@@ -310,6 +312,7 @@ void VolumeObject::update(const VolumeState& state)
     volume.compare(state_.read_only, state.read_only, "ReadOnly");
     volume.compare(state_.active, state.active, "Active");
     volume.compare(state_.origin, state.origin, "Origin");
+    volume.compare(state_.unavailable, state.unavailable, "Unavailable");
 
     ChangedProperties raid1(Raid1Adaptor::INTERFACE_NAME);
     bool sync_moved = false;
@@ -317,6 +320,7 @@ void VolumeObject::update(const VolumeState& state)
         const auto& before = *state_.raid1;
         const auto& after = *state.raid1;
         raid1.compare(before.images, after.images, "Images");
+        raid1.compare(before.health, after.health, "Health");
         raid1.compare(before.sync.ratio(), after.sync.ratio(), "SyncRatio");
         raid1.compare(before.sync.action, after.sync.action, "SyncAction");
         raid1.compare(before.region_size, after.region_size, "RegionSize");

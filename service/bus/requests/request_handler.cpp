@@ -4,6 +4,7 @@
 
 #include "service/bus/bus_errors.hpp"
 #include "service/bus/object_paths.hpp"
+#include "service/bus/requests/health_log.hpp"
 #include "service/bus/state/state_reader.hpp"
 #include "service/logging/log.hpp"
 #include "service/model/names.hpp"
@@ -24,18 +25,20 @@ bool is_merging(const VolumeState& volume)
 }
 
 constexpr std::chrono::seconds kSnapshotRefreshInterval{2};
-// The least time between two refreshes a dm event starts: events of other devices (a raid sync,
-// a thin pool growing) read the thin pools at most this often.
-constexpr std::chrono::milliseconds kThinPoolEventInterval{500};
+// The least time between two refreshes a dm event starts: events of other devices (a snapshot,
+// a thin volume) read the pools with thin pools and raid1 arrays at most this often.
+constexpr std::chrono::milliseconds kDmEventInterval{500};
 
 bool refreshed_by_poll(const VolumeState& volume)
 {
     return (volume.snapshot && (volume.active || is_merging(volume))) || ((volume.thin_pool || volume.thin) && volume.active);
 }
 
-bool has_active_thin_pool(const VolumeState& volume)
+// What raises the dm events worth a read: a thin pool at its low water, a raid1 array whose
+// leg failed or whose sync ended.
+bool refreshed_by_events(const VolumeState& volume)
 {
-    return volume.thin_pool && volume.active;
+    return (volume.thin_pool || volume.raid1) && volume.active;
 }
 
 }  // namespace
@@ -65,6 +68,7 @@ void RequestHandler::attach(ManagerObject& manager, ObjectTree& tree, JobRegistr
     jobs_ = &jobs;
     watches_ = &watches;
     merges_ = &merges;
+    tree.watch_volumes(log_health_change);
 }
 
 std::string RequestHandler::start_sync_job(const std::string& pool, const std::string& volume, const char* operation,
@@ -113,15 +117,15 @@ void RequestHandler::export_all()
             pipeline_.heal(name);
     }
     loop_.after(kSnapshotRefreshInterval, [this] { refresh_snapshots(); });
-    watch_thin_pool_events();
+    watch_dm_events();
 }
 
-void RequestHandler::watch_thin_pool_events()
+void RequestHandler::watch_dm_events()
 {
     poller_ = WatchPoller::shared();
-    poller_->add({this, kThinPoolEventInterval, true,
+    poller_->add({this, kDmEventInterval, true,
                   [this] {
-                      loop_.post([this] { refresh_pools(has_active_thin_pool, true); });
+                      loop_.post([this] { refresh_pools(refreshed_by_events, true); });
                       return false;
                   },
                   true});
@@ -154,8 +158,9 @@ void RequestHandler::refresh_pools(const std::function<bool(const VolumeState&)>
                     tree_->apply(*snapshot);
                 }
                 if (refresh_again_.erase(pool))
-                    refresh_pools([&](const VolumeState& volume) { return volume.pool == pool && has_active_thin_pool(volume); },
-                                  false);
+                    refresh_pools(
+                        [&](const VolumeState& volume) { return volume.pool == pool && refreshed_by_events(volume); },
+                        false);
             });
         });
     }

@@ -36,15 +36,16 @@ public:
     // Ends the dm event watch: no refresh is posted after it returns.
     ~RequestHandler() override;
 
-    // The objects and jobs this handler updates; set once, before the first call.
+    // The objects and jobs this handler updates; set once, before the first call. A raid1
+    // array's Health change is logged as the tree shows it (health_log.hpp).
     void attach(ManagerObject& manager, ObjectTree& tree, JobRegistry& jobs, RaidSyncWatches& watches,
                 SnapshotMergeWatches& merges);
 
     // Reads every pool and exports what it found; raid1 volumes still syncing get a
     // "raid1-sync" job, snapshots merging a "snapshot-merge" job. Then keeps the snapshots'
-    // COW usage current (refresh_snapshots), and the thin pools' usage after each dm event
-    // (watch_thin_pool_events). For start-up: it blocks, so call it before the
-    // bus loop runs.
+    // COW usage current (refresh_snapshots), and the thin pools' usage and the raid1 arrays'
+    // health after each dm event (watch_dm_events). For start-up: it blocks, so call it
+    // before the bus loop runs.
     void export_all();
 
     void create_pool(CallContext call, std::string name, std::vector<std::string> devices,
@@ -105,10 +106,12 @@ private:
     // already being read is read again when that read ends (a dm event may have come after the
     // kernel was read).
     void refresh_pools(const std::function<bool(const VolumeState&)>& which, bool again_if_busy);
-    // Refreshes the pools with active thin pools soon after any dm event: a thin pool raises one
-    // when its free data blocks drop to its low water, which follows its autoextend threshold
-    // (engine::follow_autoextend_low_water), so it grows without waiting for the next poll.
-    void watch_thin_pool_events();
+    // Refreshes the pools with active thin pools or raid1 arrays soon after any dm event: a thin
+    // pool raises one when its free data blocks drop to its low water, which follows its
+    // autoextend threshold (engine::follow_autoextend_low_water), so it grows without waiting
+    // for the next poll; dm-raid raises one when a leg fails or a sync ends, so Raid1.Images
+    // and Health follow without a job or a call.
+    void watch_dm_events();
     // Logs what autoextend grew (info) and, once per crossing, what could not grow (warning and
     // Pool.SpaceWarning); a failed autoextend transaction once per distinct message.
     void report_autoextend(const std::string& pool, const engine::Result<engine::Engine::AutoextendReport>& report);

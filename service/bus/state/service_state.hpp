@@ -35,6 +35,8 @@ struct PoolState {
     std::uint64_t free = 0;
     std::uint64_t extent_size = 0;
     bool complete = true;
+    std::vector<std::string> missing_members;  // uuids of the members not found
+    std::vector<std::string> failed_members;   // uuids of the members marked failed
     std::vector<std::string> problems;
     std::string owner;
     bool foreign = false;
@@ -45,7 +47,7 @@ struct PoolState {
 
 struct RaidImageState {
     std::uint32_t slot = 0;
-    std::string health;  // "alive", "syncing", "dead", "split", "unknown"
+    std::string health;  // "alive", "syncing", "failed", "missing", "split", "unknown" (raid1_health.hpp)
     std::string member_uuid;
     bool operator==(const RaidImageState&) const = default;
 };
@@ -66,6 +68,7 @@ struct RaidSyncState {
 
 struct Raid1State {
     std::vector<RaidImageState> images;
+    std::string health;  // "ok", "degraded", "failed" (raid1_health.hpp)
     RaidSyncState sync;
     std::uint64_t region_size = 0;
     std::string tracked_image;  // volume name, "" when none
@@ -122,6 +125,7 @@ struct VolumeState {
     bool read_only = false;
     bool active = false;
     std::string origin;  // volume name, "" when none
+    std::string unavailable;  // why it cannot run although the metadata says active; "" when it can
     std::optional<Raid1State> raid1;
     std::optional<TrackedImageState> tracked_image;
     std::optional<SnapshotState> snapshot;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "service/bus/state/raid1_health.hpp"
 #include "service/model/autoextend_policy.hpp"
 #include "service/model/names.hpp"
 #include "service/model/volume_lookup.hpp"
@@ -9,17 +10,6 @@
 namespace volumes::bus {
 
 namespace {
-
-const char* health_word(char health)
-{
-    switch (health) {
-    case 'A': return "alive";
-    case 'a': return "syncing";
-    case 'D': return "dead";
-    case '-': return "split";
-    default: return "unknown";
-    }
-}
 
 std::string volume_name(const model::Pool& pool, const model::Uuid& uuid)
 {
@@ -29,29 +19,23 @@ std::string volume_name(const model::Pool& pool, const model::Uuid& uuid)
     return {};
 }
 
-PoolState pool_state(const engine::PoolSummary& summary)
-{
-    PoolState state;
-    state.name = summary.name;
-    state.uuid = summary.uuid.to_string();
-    for (const auto& member : summary.members)
-        state.members.push_back({member.uuid.to_string(), member.path, member.extents * summary.extent_size,
-                                 member.present});
-    state.size = summary.size;
-    state.free = summary.free;
-    state.extent_size = summary.extent_size;
-    state.complete = summary.complete;
-    state.problems = summary.problems;
-    state.owner = summary.owner;
-    state.foreign = !summary.foreign.empty();
-    if (state.foreign)
-        state.problems.insert(state.problems.begin(), "the pool is foreign: " + summary.foreign);
-    return state;
-}
-
 AutoextendState autoextend_state(const model::AutoextendPolicy& effective, bool inherited)
 {
     return {effective.threshold_percent, effective.step_percent, inherited};
+}
+
+bool listed(const std::vector<std::string>& uuids, const model::Uuid& uuid)
+{
+    return std::find(uuids.begin(), uuids.end(), uuid.to_string()) != uuids.end();
+}
+
+// Whether any member the leg has extents on (its rmeta or its rimage) is in `uuids`.
+bool leg_on_any(const model::Raid1Leg& leg, const std::vector<std::string>& uuids)
+{
+    const auto on = [&](const model::ExtentMap& runs) {
+        return std::any_of(runs.begin(), runs.end(), [&](const model::ExtentRun& run) { return listed(uuids, run.member); });
+    };
+    return on(leg.meta) || on(leg.data);
 }
 
 const char* merge_state_word(model::SnapshotMergeState state)
@@ -116,26 +100,53 @@ RaidSyncState raid_sync_state(const engine::RaidSync& status)
     return sync;
 }
 
-Raid1State raid1_state(const model::Pool& pool, const model::Raid1Layout& layout,
-                       const std::optional<engine::RaidSync>& status)
+PoolState pool_state(const engine::PoolSummary& summary)
+{
+    PoolState state;
+    state.name = summary.name;
+    state.uuid = summary.uuid.to_string();
+    for (const auto& member : summary.members) {
+        state.members.push_back({member.uuid.to_string(), member.path, member.extents * summary.extent_size,
+                                 member.present});
+        if (!member.present)
+            state.missing_members.push_back(member.uuid.to_string());
+        if (member.failed)
+            state.failed_members.push_back(member.uuid.to_string());
+    }
+    state.size = summary.size;
+    state.free = summary.free;
+    state.extent_size = summary.extent_size;
+    state.complete = summary.complete;
+    state.problems = summary.problems;
+    state.owner = summary.owner;
+    state.foreign = !summary.foreign.empty();
+    if (state.foreign)
+        state.problems.insert(state.problems.begin(), "the pool is foreign: " + summary.foreign);
+    return state;
+}
+
+Raid1State raid1_state(const model::Pool& pool, const PoolState& members, const model::Raid1Layout& layout,
+                       const std::optional<engine::RaidSync>& status, std::string_view unavailable)
 {
     Raid1State state;
     state.region_size = layout.region_size;
     for (std::uint32_t slot = 0; slot < layout.legs.size(); ++slot) {
         const auto& leg = layout.legs[slot];
+        LegFacts facts;
+        facts.tracked = leg.tracked_image.has_value();
+        facts.member_failed = leg_on_any(leg, members.failed_members);
+        facts.member_missing = leg_on_any(leg, members.missing_members);
+        if (status && slot < status->health.size())
+            facts.kernel = status->health[slot];
         RaidImageState image;
         image.slot = slot;
         image.member_uuid = leg.data.empty() ? std::string() : leg.data.front().member.to_string();
-        if (leg.tracked_image) {
-            image.health = "split";
+        image.health = image_health(facts);
+        if (leg.tracked_image)
             state.tracked_image = volume_name(pool, *leg.tracked_image);
-        } else if (status && slot < status->health.size()) {
-            image.health = health_word(status->health[slot]);
-        } else {
-            image.health = "unknown";
-        }
         state.images.push_back(std::move(image));
     }
+    state.health = array_health(state.images, unavailable);
     if (status)
         state.sync = raid_sync_state(*status);
     return state;
@@ -182,11 +193,12 @@ engine::Result<PoolSnapshot> read_pool(const engine::Engine& engine, std::string
         auto summary_of_volume = engine::summarize_volume(*pool, volume);
         state.device_path = summary_of_volume.device_path;
         state.read_only = summary_of_volume.read_only;
+        state.unavailable = summary_of_volume.unavailable;
         state.active = status ? status->active : false;
         state.device_number = status && status->active ? status->device_number : 0;
         std::optional<engine::RaidSync> raid = status ? status->raid : std::nullopt;
         if (const auto* raid1 = std::get_if<model::Raid1Layout>(&volume.layout))
-            state.raid1 = raid1_state(*pool, *raid1, raid);
+            state.raid1 = raid1_state(*pool, snapshot.pool, *raid1, raid, state.unavailable);
         if (const auto* tracked = std::get_if<model::TrackedImageLayout>(&volume.layout)) {
             state.tracked_image = TrackedImageState{volume_name(*pool, tracked->array), tracked->slot};
             state.origin = state.tracked_image->array;

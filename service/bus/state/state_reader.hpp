@@ -19,9 +19,12 @@ std::vector<std::string> pool_names(const engine::Engine& engine);
 engine::Result<PoolSnapshot> read_pool(const engine::Engine& engine, std::string_view pool,
                                        const std::set<std::string>* only = nullptr);
 
-// The raid1 part of a volume from its model and its status (nullopt: inactive).
-Raid1State raid1_state(const model::Pool& pool, const model::Raid1Layout& layout,
-                       const std::optional<engine::RaidSync>& status);
+// The Pool properties from the engine's summary; MissingMembers and FailedMembers in member order.
+PoolState pool_state(const engine::PoolSummary& summary);
+// The raid1 part of a volume from its model, its pool's missing and failed members (`members`),
+// its status (nullopt: inactive) and why it cannot run (VolumeState::unavailable).
+Raid1State raid1_state(const model::Pool& pool, const PoolState& members, const model::Raid1Layout& layout,
+                       const std::optional<engine::RaidSync>& status, std::string_view unavailable);
 RaidSyncState raid_sync_state(const engine::RaidSync& status);
 // The snapshot part of a volume from its model and its COW usage (zero counts when unknown);
 // "Merge failed" from the kernel shows as merge state "failed".

@@ -1,16 +1,22 @@
 // The ObjectTree against a dbus-daemon of the test's own: a volume's path is free again as soon
 // as the volume goes, so a Remove and a CreateVolume of the same name that come back in one
 // bus task both show; yet a reply to a call made on a gone volume can still be sent in that
-// task; an object that cannot be exported leaves no entry behind.
+// task; an object that cannot be exported leaves no entry behind; a change of Raid1.Health,
+// Volume.Unavailable or the pool's missing and failed members is signalled, and the tree's
+// watcher sees each volume before its object changes.
 #include <pthread.h>
 #include <signal.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 #include <sdbus-c++/sdbus-c++.h>
 
@@ -84,6 +90,16 @@ VolumeState linear(const std::string& name, std::uint64_t size)
     return volume;
 }
 
+VolumeState mirror(const char* health, const char* second_image)
+{
+    VolumeState volume = linear("mirror", 8 * mib);
+    volume.kind = "raid1";
+    volume.raid1 = Raid1State{};
+    volume.raid1->images = {{0, "alive", "aaaa"}, {1, second_image, "bbbb"}};
+    volume.raid1->health = health;
+    return volume;
+}
+
 PoolSnapshot tank(std::vector<VolumeState> volumes)
 {
     PoolSnapshot snapshot;
@@ -142,6 +158,25 @@ protected:
         EXPECT_TRUE(volumes::testing::run_until({server_.get(), client_.get()}, [&] { return answered; }))
             << "no answer for " << path;
         return size;
+    }
+
+    // Records the names of the properties each PropertiesChanged at `path` carries, as
+    // "<interface suffix>.<property>" ("Raid1.Health"), into `seen`.
+    std::unique_ptr<sdbus::IProxy> record_changes(const std::string& path, std::set<std::string>& seen)
+    {
+        auto proxy = sdbus::createProxy(*client_, server_->getUniqueName(), path);
+        proxy->uponSignal("PropertiesChanged")
+            .onInterface("org.freedesktop.DBus.Properties")
+            .call([&seen](const std::string& interface, const std::map<std::string, sdbus::Variant>& changed,
+                          const std::vector<std::string>& invalidated) {
+                const auto suffix = interface.substr(interface.rfind('.') + 1);
+                for (const auto& [name, value] : changed)
+                    seen.insert(suffix + "." + name);
+                for (const auto& name : invalidated)
+                    seen.insert(suffix + "." + name);
+            });
+        proxy->finishRegistration();
+        return proxy;
     }
 
     // Runs what the tree posted to the loop (the release of withdrawn objects).
@@ -236,6 +271,54 @@ TEST_F(ObjectTreeOnBus, AVolumeThatCannotBeExportedLeavesNoEntry)
     EXPECT_EQ(size_on_bus(path), std::nullopt) << "the squatter still answers";
     ASSERT_NO_THROW(tree_->apply(tank({linear("data", 8 * mib), linear("logs", 8 * mib)})));
     EXPECT_EQ(size_on_bus(path), 8 * mib);
+}
+
+TEST_F(ObjectTreeOnBus, HealthUnavailableAndMemberChangesAreSignalled)
+{
+    auto snapshot = tank({mirror("ok", "alive"), linear("data", 8 * mib)});
+    tree_->apply(snapshot);
+    std::set<std::string> on_mirror;
+    std::set<std::string> on_data;
+    std::set<std::string> on_pool;
+    auto mirror_proxy = record_changes(volume_path("tank", "mirror"), on_mirror);
+    auto data_proxy = record_changes(volume_path("tank", "data"), on_data);
+    auto pool_proxy = record_changes(pool_path("tank"), on_pool);
+
+    // The member under slot 1 and the data volume's member are gone; another is marked failed.
+    snapshot.volumes[0].raid1->images[1].health = "missing";
+    snapshot.volumes[0].raid1->health = "degraded";
+    snapshot.volumes[1].unavailable = "extents on missing member bbbb";
+    snapshot.pool.complete = false;
+    snapshot.pool.missing_members = {"bbbb"};
+    snapshot.pool.failed_members = {"cccc"};
+    tree_->apply(snapshot);
+
+    const std::set<std::string> mirror_changes{"Raid1.Images", "Raid1.Health"};
+    const std::set<std::string> data_changes{"Volume.Unavailable"};
+    const std::set<std::string> pool_changes{"Pool.Complete", "Pool.MissingMembers", "Pool.FailedMembers"};
+    EXPECT_TRUE(volumes::testing::run_until({server_.get(), client_.get()}, [&] {
+        return on_mirror == mirror_changes && on_data == data_changes && on_pool == pool_changes;
+    })) << fmt::format("mirror {}, data {}, pool {}", fmt::join(on_mirror, " "), fmt::join(on_data, " "),
+                       fmt::join(on_pool, " "));
+}
+
+TEST_F(ObjectTreeOnBus, TheWatcherSeesEachVolumeBeforeItsObjectChanges)
+{
+    std::vector<std::string> seen;
+    tree_->watch_volumes([&](const VolumeState* shown, const VolumeState& next) {
+        seen.push_back(fmt::format("{}: {} -> {}", next.name, shown && shown->raid1 ? shown->raid1->health : "none",
+                                   next.raid1 ? next.raid1->health : "-"));
+        // Before the object changes: it still shows what it showed.
+        if (shown) {
+            EXPECT_EQ(tree_->volume(next.pool, next.name), shown);
+        }
+    });
+    tree_->apply(tank({mirror("ok", "alive"), linear("data", 8 * mib)}));
+    tree_->apply(tank({mirror("degraded", "failed"), linear("data", 8 * mib)}));
+    EXPECT_EQ(seen, (std::vector<std::string>{"mirror: none -> ok", "data: none -> -", "mirror: ok -> degraded",
+                                              "data: none -> -"}));
+    ASSERT_NE(tree_->volume("tank", "mirror"), nullptr);
+    EXPECT_EQ(tree_->volume("tank", "mirror")->raid1->health, "degraded");
 }
 
 }  // namespace

@@ -41,11 +41,13 @@ struct PoolInfo {
     std::vector<std::string> problems;
     AutoextendInfo thin_pool_autoextend;
     AutoextendInfo snapshot_autoextend;
+    std::vector<std::string> missing_members;  // uuids of the members not found
+    std::vector<std::string> failed_members;   // uuids of the members marked failed
 };
 
 struct Raid1Image {
     std::uint32_t slot = 0;
-    std::string health;  // "alive", "syncing", "dead", "split", "unknown"
+    std::string health;  // "alive", "syncing", "failed", "missing", "split", "unknown"
     std::string member_uuid;
 };
 
@@ -55,6 +57,7 @@ struct Raid1Info {
     std::string sync_action;
     std::uint64_t region_size = 0;
     std::string tracked_image;  // "/" when none
+    std::string health;         // "ok", "degraded", "failed"
 };
 
 struct TrackedImageInfo {
@@ -104,6 +107,7 @@ struct VolumeInfo {
     bool read_only = false;
     bool active = false;
     std::string origin;  // "/" when none
+    std::string unavailable;  // why it cannot run now, "" when it can
     // Set when the object implements the kind's interface.
     std::optional<Raid1Info> raid1;
     std::optional<TrackedImageInfo> tracked_image;
