@@ -8,10 +8,11 @@ const char* image_health(const LegFacts& leg)
 {
     if (leg.tracked)
         return "split";
-    if (leg.member_failed)
-        return "failed";
+    // Not found comes first: a member missing since start-up is also marked failed.
     if (leg.member_missing)
         return "missing";
+    if (leg.member_failed)
+        return "failed";
     if (!leg.kernel)
         return "unknown";
     switch (*leg.kernel) {

@@ -19,8 +19,9 @@ struct LegFacts {
     std::optional<char> kernel;   // dm-raid's health character for the slot; none while inactive
 };
 
-// "split" (tracked), "failed" (member marked failed, or kernel 'D'), "missing" (member not
-// found, or an active array's empty slot '-' without a tracked image), "alive" ('A'),
+// "split" (tracked), "missing" (member not found: such a member is marked failed too),
+// "failed" (member marked failed, or kernel 'D'), "missing" (an active array's empty slot
+// '-' without a tracked image), "alive" ('A'),
 // "syncing" ('a'), "unknown" (inactive, or a character dm-raid does not document). The
 // first that applies, in this order.
 const char* image_health(const LegFacts& leg);

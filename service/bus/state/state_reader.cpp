@@ -178,6 +178,9 @@ engine::Result<PoolSnapshot> read_pool(const engine::Engine& engine, std::string
     // A foreign pool's volumes are not this machine's to show or change.
     if (snapshot.pool.foreign)
         return snapshot;
+    auto unavailable = engine.unavailable(pool_name);
+    if (!unavailable)
+        return std::unexpected(unavailable.error());
     for (const auto& volume : pool->volumes) {
         if (only && !only->contains(volume.name)) {
             snapshot.unchanged.push_back(volume.name);
@@ -190,7 +193,7 @@ engine::Result<PoolSnapshot> read_pool(const engine::Engine& engine, std::string
         state.uuid = volume.uuid.to_string();
         state.kind = engine::kind_name(volume.layout);
         state.size = model::volume_size(*pool, volume).value_or(0);
-        auto summary_of_volume = engine::summarize_volume(*pool, volume);
+        auto summary_of_volume = engine::summarize_volume(*pool, volume, *unavailable);
         state.device_path = summary_of_volume.device_path;
         state.read_only = summary_of_volume.read_only;
         state.unavailable = summary_of_volume.unavailable;

@@ -57,11 +57,11 @@ TEST(ImageHealth, TheMembersStateGoesBeforeTheKernels)
     LegFacts missing = active('A');
     missing.member_missing = true;
     EXPECT_STREQ(image_health(missing), "missing");
-    // Marked failed and not found: the metadata's word.
+    // Marked failed and not found (every member missing since start-up is): missing.
     LegFacts both;
     both.member_failed = true;
     both.member_missing = true;
-    EXPECT_STREQ(image_health(both), "failed");
+    EXPECT_STREQ(image_health(both), "missing");
     // A tracked image is split whatever its member.
     LegFacts tracked = both;
     tracked.tracked = true;
