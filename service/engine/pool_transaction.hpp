@@ -14,8 +14,10 @@ namespace volumes::engine {
 
 // Makes `next` the pool's committed model and brings its dm devices to match, in one
 // transaction (service/executor/run_transaction.hpp). Refused, with nothing changed, when the
-// model breaks a rule, the pool misses a member, or the kernel lacks a feature it needs. On
-// success, or on a failure after the commit, the pool's model becomes `next`.
+// model breaks a rule, no member of the pool can be written, or the kernel lacks a feature it
+// needs. A member whose metadata cannot be written (an I/O error, before anything is committed)
+// is marked failed and the transaction runs again without it. On success, or on a failure
+// after the commit, the pool's model becomes `next` with those members marked.
 //
 // With `thin`, the change also sends thin-pool messages once the precommitted document is
 // written (thin_messages_commit.hpp).
