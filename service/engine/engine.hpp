@@ -116,7 +116,9 @@ public:
     Result<VolumeSummary> create_raid1_volume(std::string_view pool, const Raid1Request& request);
     Result<void> remove_volume(std::string_view pool, std::string_view volume);
     // Activating an origin with a pending merge also starts that merge when nothing holds the
-    // origin or the snapshot open (also when the origin was active already).
+    // origin or the snapshot open (also when the origin was active already). The pool's failed
+    // members that are present are re-added by the same change (member_return.hpp). Failed,
+    // with nothing changed, for a volume that cannot run on the members at hand.
     Result<void> activate(std::string_view pool, std::string_view volume);
     Result<void> deactivate(std::string_view pool, std::string_view volume);
 
