@@ -1,8 +1,11 @@
 #include "tests/kernel/support/loop_device.hpp"
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <thread>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
@@ -80,6 +83,13 @@ LoopDevice::~LoopDevice()
             ::ioctl(loop, LOOP_CLR_FD, 0);
             ::close(loop);
         }
+        // While someone (udev's probe after a write) still holds the loop open, LOOP_CLR_FD only
+        // sets autoclear and the detach happens at the last close: the next test would still
+        // find the device bound. Wait for it, boundedly.
+        const auto bound = "/sys/block/" + sys_name_ + "/loop/backing_file";
+        std::error_code error;
+        for (int tries = 0; tries < 250 && std::filesystem::exists(bound, error); ++tries)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     if (!backing_file_.empty())
         ::unlink(backing_file_.c_str());
