@@ -90,7 +90,10 @@ TEST_F(BusWatchResources, ConcurrentResyncsShareOneThreadAndSignalEveryMoveWithi
 
     std::cout << fmt::format("volumesd threads: {} after a first raid1 sync, at most {} during four more at once\n",
                              warmed, during);
-    EXPECT_LE(during, warmed) << "four concurrent resyncs took threads of their own";
+    // A dm event (a sync that ends) makes volumesd read the pool's arrays again for their
+    // Health, on the pool's worker thread, which lives only while the pool has work: one more
+    // at most. Threads of the resyncs' own would be four.
+    EXPECT_LE(during, warmed + 1) << "four concurrent resyncs took threads of their own";
 
     // Each move of md's position is signalled within a second of this test seeing it (which
     // may be up to 200 ms after the move).
