@@ -22,9 +22,8 @@ bool placed(const MemberPlacements& members, const model::ExtentMap& map)
 bool marked_failed(const model::Pool& pool, const model::ExtentMap& map)
 {
     for (const auto& run : map)
-        for (const auto& member : pool.members)
-            if (member.uuid == run.member && member.failed)
-                return true;
+        if (const auto* member = model::find_member(pool, run.member); member && member->failed)
+            return true;
     return false;
 }
 
