@@ -167,5 +167,70 @@ TEST(RepairFaults, ARepairKilledAtEveryFaultPointIsRolledBackOrForwardAndItsRebu
     }
 }
 
+// The second transaction of a repair, the reload without "rebuild" once the new image is in
+// sync, killed at every fault point: the next start-up finds the array in sync and drops the
+// mark itself when the kill came before the commit, so either way the array ends up loaded
+// without "rebuild", its tables matching the metadata and its images alike.
+TEST(RepairFaults, DroppingRebuildKilledAtEveryFaultPointEndsWithoutRebuild)
+{
+    test::FailingMembers members(12, 32 * mib);
+    test::PoolDevicesRemovedOnExit cleanup;
+    std::string path, name, prefix;
+    {
+        auto engine = start_engine();
+        ASSERT_TRUE(engine->create_pool("crash", members.paths()));
+        auto array = engine->create_raid1_volume("crash", {"array", size, 2});
+        ASSERT_TRUE(array) << array.error().message;
+        path = array->device_path;
+        name = array->dm_name;
+        prefix = model::dm_uuid_prefix(engine->model("crash")->uuid);
+        test::wait_until_raid_synced(name, 0);
+        test::write_pattern(path, 0, size, seed);
+    }
+
+    for (const auto point : executor::fault_points) {
+        SCOPED_TRACE(std::string("fault point ") + std::string(point));
+        {
+            auto engine = start_engine();
+            const auto lost = member_index(*engine, members, 1);
+            ASSERT_TRUE(engine->deactivate("crash", "array"));
+            engine.reset();
+            members.remove(lost);
+            engine = start_engine();
+            auto activated = engine->activate("crash", "array");
+            ASSERT_TRUE(activated) << activated.error().message;
+        }
+        // The repair runs in the child before the fault is set; the drop of "rebuild" is killed.
+        const auto ended = test::killed_in_child_at(
+            point,
+            [&](Engine& engine) {
+                try {
+                    wait_until_in_sync(name);
+                } catch (const std::exception&) {
+                    return 5;
+                }
+                auto finished = engine.finish_raid1_rebuild("crash", "array");
+                return finished && *finished ? 0 : 1;
+            },
+            [](Engine& engine) { return engine.repair_raid1("crash", "array", {}).has_value(); });
+        ASSERT_EQ(ended, SIGKILL) << "the child was not killed at " << point << " (exit " << -ended << ")";
+
+        auto engine = start_engine();
+        test::expect_kernel_matches_metadata(*engine, "crash");
+        test::expect_no_shared_sub_devices(prefix);
+        ASSERT_NO_FATAL_FAILURE(assert_running(name));
+        const auto model = engine->model("crash");
+        ASSERT_TRUE(model);
+        EXPECT_FALSE(raid_of(*model).legs[1].rebuilding) << "in sync, yet still marked rebuilding after start-up";
+        const auto table = live_table(name);
+        EXPECT_EQ(table.find("rebuild"), std::string::npos) << table;
+        EXPECT_EQ(table.find(" - -"), std::string::npos) << table;
+        EXPECT_TRUE(test::raid_status_of(name).is_synced()) << "a resync or rebuild ran again: " << table;
+        EXPECT_TRUE(test::holds_pattern(path, 0, size, seed)) << "the array lost data";
+        EXPECT_EQ(test::digest(path + "_rimage_0", 0, size), test::digest(path + "_rimage_1", 0, size))
+            << "the images differ";
+    }
+}
+
 }  // namespace
 }  // namespace volumes::engine
