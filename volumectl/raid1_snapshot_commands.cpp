@@ -103,6 +103,34 @@ Output merge(Session& session, const std::string& target, bool no_wait)
                                            volume_label(volume), volume.kind));
 }
 
+struct RepairArgs {
+    std::string target;
+    std::vector<std::string> members;
+    bool no_wait = false;
+};
+
+Output repair(Session& session, const RepairArgs& args)
+{
+    check_volume_target(args.target);
+    const auto array = session.volume(args.target);
+    const auto job = session.client().repair_raid1(array.path, args.members, session.call_options());
+    Output out;
+    out.json["object"] = array.path;
+    out.json["pending"] = false;
+    if (args.no_wait) {
+        out.json["job"] = to_json(session.client().job_at(job));
+        out.text = fmt::format("repairing {}: job {}\n", volume_label(array), job);
+        return out;
+    }
+    const auto result = session.wait(job);
+    out.json["job"] = to_json(result.final_state);
+    out.text = fmt::format("repair of {} {}: {}\n", volume_label(array), result.success ? "completed" : "failed",
+                           result.message);
+    if (!result.success)
+        out.exit_code = exit_job_failed;
+    return out;
+}
+
 struct SnapshotArgs {
     std::string target;
     std::string name;
@@ -141,6 +169,15 @@ void add_raid1_and_snapshot_commands(CLI::App& app, std::vector<Command>& comman
     split_app->add_option("volume", *split_target, "POOL/RAID1")->required();
     split_app->add_option("new-name", *split_name, "The new volume's name")->required();
     commands.push_back({split_app, [split_target, split_name](Session& s) { return split(s, *split_target, *split_name); }});
+
+    auto repair_args = std::make_shared<RepairArgs>();
+    auto* repair_app = app.add_subcommand(
+        "repair", "Replace the images of a raid1 on failed or missing members, waiting for the rebuild");
+    repair_app->add_option("volume", repair_args->target, "POOL/RAID1")->required();
+    repair_app->add_option("--members", repair_args->members,
+                           "Members the new images may go on (device paths or member uuids; default any with room)");
+    repair_app->add_flag("--no-wait", repair_args->no_wait, "Return once the rebuild started; do not wait for its job");
+    commands.push_back({repair_app, [repair_args](Session& s) { return repair(s, *repair_args); }});
 
     auto merge_target = std::make_shared<std::string>();
     auto merge_no_wait = std::make_shared<bool>(false);

@@ -233,6 +233,15 @@ std::string Client::split(const std::string& raid1, const std::string& new_name,
     return translated([&] { return Raid1Calls(impl_->bus(), raid1).Split(new_name, to_dbus(options)); });
 }
 
+std::string Client::repair_raid1(const std::string& raid1, const std::vector<std::string>& members,
+                                 const Options& options)
+{
+    auto dbus_options = to_dbus(options);
+    if (!members.empty())
+        dbus_options.insert_or_assign("members", sdbus::Variant(members));
+    return translated([&] { return Raid1Calls(impl_->bus(), raid1).Repair(dbus_options); });
+}
+
 std::string Client::merge_tracked_image(const std::string& image, const Options& options)
 {
     return translated([&] { return TrackedImageCalls(impl_->bus(), image).Merge(to_dbus(options)); });

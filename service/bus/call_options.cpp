@@ -51,6 +51,18 @@ std::optional<std::string> OptionReader::string(const std::string& key)
     return value->get<std::string>();
 }
 
+std::optional<std::vector<std::string>> OptionReader::strings(const std::string& key)
+{
+    const auto* value = accept(key);
+    if (!value)
+        return std::nullopt;
+    if (!value->containsValueOfType<std::vector<std::string>>()) {
+        wrong_type(key, *value, "as (array of strings)");
+        return std::nullopt;
+    }
+    return value->get<std::vector<std::string>>();
+}
+
 std::optional<std::uint64_t> OptionReader::uint64(const std::string& key)
 {
     const auto* value = accept(key);

@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <sdbus-c++/Types.h>
 
@@ -26,6 +27,7 @@ public:
 
     std::optional<bool> boolean(const std::string& key);
     std::optional<std::string> string(const std::string& key);
+    std::optional<std::vector<std::string>> strings(const std::string& key);  // "as"
     // Unsigned integers accept both "u" and "t" values that fit.
     std::optional<std::uint32_t> uint32(const std::string& key);
     std::optional<std::uint64_t> uint64(const std::string& key);

@@ -139,6 +139,7 @@ void Engine::bring_up(ManagedPool& pool)
                                         reconciled.error().message);
         } else {
             readd_members(pool, "start");
+            finish_rebuilds(pool, "start");
             if (auto merges = start_pending_merges(pool, targets_, udev_reaper_); !merges) {
                 std::lock_guard view(pool.view_lock);
                 pool.problems.push_back("starting its pending snapshot merges: " + merges.error().message);

@@ -18,6 +18,7 @@
 #include "service/engine/engine_error.hpp"
 #include "service/engine/managed_pool.hpp"
 #include "service/engine/pool_creation.hpp"
+#include "service/engine/raid1_repair.hpp"
 #include "service/engine/shared_targets.hpp"
 #include "service/engine/resize_changes.hpp"
 #include "service/engine/kernel_thin_status.hpp"
@@ -155,6 +156,19 @@ public:
     // Puts the image back; the resync of the changed regions then runs in the kernel.
     Result<void> merge_tracked_image(std::string_view pool, std::string_view image);
 
+    // Every image of the array on a failed or missing member gets new extents on a member that
+    // holds no other image of it (engine::repair_raid1, raid1_repair.hpp: the members
+    // `request` allows, or any with room), in one transaction: the new legs' rmeta extents are
+    // zeroed first, and the array loads them with "rebuild <slot>", so md copies them in full.
+    // The old legs' extents are free once it commits. Returns the slots given new images.
+    Result<std::vector<std::uint32_t>> repair_raid1(std::string_view pool, std::string_view array,
+                                                    const RepairRequest& request);
+    // Once the kernel shows the array idle and in sync, one transaction drops the rebuilding
+    // mark of each leg it shows alive, so the array is reloaded without "rebuild" (a reload
+    // keeping it would copy the whole leg again). Returns whether a mark went: false when none
+    // is set or the array is not in sync yet. Start-up does the same for every array.
+    Result<bool> finish_raid1_rebuild(std::string_view pool, std::string_view array);
+
     // A CoW snapshot of a linear or raid1 volume; see engine::add_snapshot. Its COW's header is
     // zeroed first, and the origin is frozen (lockfs) while the snapshot goes live.
     Result<VolumeSummary> create_snapshot(std::string_view pool, std::string_view origin,
@@ -228,6 +242,9 @@ private:
     // Re-adds the pool's failed members that are present again (member_return.hpp), logging
     // what came of it under `operation`.
     void readd_members(ManagedPool& pool, const char* operation);
+    // finish_raid1_rebuild for each of the pool's arrays that has a leg marked rebuilding,
+    // logging what came of it under `operation`.
+    void finish_rebuilds(ManagedPool& pool, const char* operation);
     struct LockedPool {
         std::shared_ptr<ManagedPool> pool;
         std::unique_lock<std::mutex> guard;

@@ -50,6 +50,19 @@ Result<void> zero_raid1_metadata(ManagedPool& pool, const model::Volume& volume)
     return zero_runs(pool, runs, 0);
 }
 
+Result<void> zero_rebuilding_raid1_metadata(ManagedPool& pool, const model::Volume& volume)
+{
+    const auto* raid = std::get_if<model::Raid1Layout>(&volume.layout);
+    if (!raid)
+        return {};
+    std::vector<const model::ExtentRun*> runs;
+    for (const auto& leg : raid->legs)
+        if (leg.rebuilding)
+            for (const auto& run : leg.meta)
+                runs.push_back(&run);
+    return zero_runs(pool, runs, 0);
+}
+
 Result<void> zero_snapshot_header(ManagedPool& pool, const model::Volume& volume)
 {
     const auto* snapshot = std::get_if<model::SnapshotLayout>(&volume.layout);

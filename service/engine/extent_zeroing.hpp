@@ -12,6 +12,10 @@ namespace volumes::engine {
 // superblock and bitmap and could take the new legs for in sync.
 Result<void> zero_raid1_metadata(ManagedPool& pool, const model::Volume& volume);
 
+// The metadata extents of the legs of a raid1 marked `rebuilding` (Raid1.Repair's new legs):
+// a zeroed rmeta makes dm-raid take the leg as new, and with `rebuild <slot>` copy it in full.
+Result<void> zero_rebuilding_raid1_metadata(ManagedPool& pool, const model::Volume& volume);
+
 // The first chunk of a new snapshot's COW: a persistent exception store whose header is zero
 // is new, while an old header would make dm-snapshot load an earlier snapshot's exceptions.
 Result<void> zero_snapshot_header(ManagedPool& pool, const model::Volume& volume);

@@ -20,6 +20,7 @@ model::Result<Mapping> raid1_mapping(GraphBuilder& graph, const model::Volume& v
     table.region_size = *region_size;
 
     Mapping mapping;
+    bool source = false;  // a leg runs that is not being rebuilt
     for (unsigned slot = 0; slot < layout.legs.size(); ++slot) {
         const auto& leg = layout.legs[slot];
         if (!leg_runs(graph.pool(), graph.members(), layout, slot)) {
@@ -33,9 +34,20 @@ model::Result<Mapping> raid1_mapping(GraphBuilder& graph, const model::Volume& v
         if (!data)
             return std::unexpected(data.error());
         table.legs.push_back(kmod::Raid1Leg{graph.stack_on(*meta), graph.stack_on(*data)});
+        // A replacement leg with a zeroed rmeta must be recovered in full; only while it is
+        // being rebuilt (a reload keeping "rebuild" copies the whole leg again).
+        if (leg.rebuilding)
+            table.rebuild.push_back(slot);
+        else
+            source = true;
         mapping.children.push_back(*meta);
         mapping.children.push_back(*data);
     }
+
+    // With no other leg to copy from (it failed while the new one was rebuilt), dm-raid would
+    // refuse the table: the leg runs with what it holds.
+    if (!source)
+        table.rebuild.clear();
 
     auto line = built(kmod::raid1_table_line(table), name);
     if (!line)

@@ -170,6 +170,9 @@ Result<void> check_raid1_leg_tracking(const Pool& pool, const Volume& volume, co
 {
     if (!leg.tracked_image)
         return {};
+    if (leg.rebuilding)
+        return corrupt(fmt::format("leg {} of raid1 {} is both being rebuilt and split off as a tracked image",
+                                   slot, describe(volume)));
     const Volume* image_volume = find_volume(pool, *leg.tracked_image);
     const auto* image = image_volume ? std::get_if<TrackedImageLayout>(&image_volume->layout) : nullptr;
     if (!image || image->array != volume.uuid || image->slot != slot)
@@ -219,6 +222,9 @@ Result<void> check_raid1(const Pool& pool, const Volume& volume, const Raid1Layo
     if (std::all_of(raid.legs.begin(), raid.legs.end(), tracked))
         return corrupt(fmt::format("every leg of raid1 {} is split off as a tracked image; one must stay in the array",
                                    describe(volume)));
+    const auto rebuilding = [](const Raid1Leg& leg) { return leg.rebuilding; };
+    if (std::all_of(raid.legs.begin(), raid.legs.end(), rebuilding))
+        return corrupt(fmt::format("every leg of raid1 {} is being rebuilt; one must hold the data", describe(volume)));
     return {};
 }
 

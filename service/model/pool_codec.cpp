@@ -69,6 +69,8 @@ struct LayoutEncoder {
             json encoded = {{"meta", encode_extent_map(leg.meta)}, {"data", encode_extent_map(leg.data)}};
             if (leg.tracked_image)
                 encoded["tracked_image"] = leg.tracked_image->to_string();
+            if (leg.rebuilding)
+                encoded["rebuilding"] = true;
             legs.push_back(std::move(encoded));
         }
         out["legs"] = std::move(legs);
@@ -193,6 +195,12 @@ Result<Raid1Leg> decode_raid1_leg(const json& value, std::string path)
         if (!image)
             return std::unexpected(image.error());
         leg.tracked_image = *image;
+    }
+    if (fields->has("rebuilding")) {
+        const auto rebuilding = fields->boolean("rebuilding");
+        if (!rebuilding)
+            return std::unexpected(rebuilding.error());
+        leg.rebuilding = *rebuilding;
     }
     if (const auto other = fields->no_other_keys(); !other)
         return std::unexpected(other.error());

@@ -39,6 +39,11 @@ struct Raid1Leg {
     // The uuid of the TrackedImage volume this leg is split off as; the array then loads the
     // slot as "- -" and the write-intent bitmap records what changes until it is merged back.
     std::optional<Uuid> tracked_image;
+    // The leg is a replacement being rebuilt from the others (Raid1.Repair): its rmeta was
+    // zeroed, so the array loads the slot with "rebuild <slot>" until the kernel shows it in
+    // sync, and a second transaction then clears this (a reload keeping "rebuild" would copy
+    // the whole leg again).
+    bool rebuilding = false;
     bool operator==(const Raid1Leg&) const = default;
 };
 

@@ -100,6 +100,8 @@ std::optional<Call> AuthorizationWorld::valid_call(const std::string& interface,
         return on(inactive, CallArguments());
     if (key == "Raid1.SplitTrack")
         return on(mirror, CallArguments());
+    if (key == "Raid1.Repair")
+        return on(mirror, CallArguments());
     if (key == "Raid1.Split")
         return on(split_mirror, CallArguments().s("standalone"));
     if (key == "TrackedImage.Merge")

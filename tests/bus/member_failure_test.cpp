@@ -3,6 +3,8 @@
 // whose disk dies is reported degraded without any call and the pool keeps accepting
 // changes; a member missing at start leaves the raid1 degraded and the linear volume on it
 // unavailable, and when it comes back it rejoins and resyncs only what was written meanwhile.
+// Raid1.Repair replaces the image on a failed member with one on the third member and its
+// job follows the rebuild to its end.
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -522,6 +524,134 @@ TEST_F(BusMemberFailure, MemberMissingAtStart)
     EXPECT_LE(rimage_written, dirty_sectors) << "the re-add resynced more than the dirty regions: " << counters;
     EXPECT_LE(loop_written, dirty_sectors + readd_side_write_allowance_sectors)
         << "more than the dirty regions went to the returning member: " << counters;
+}
+
+// Raid1.Repair (issue 16): the disk under slot 1 of a two-image raid1 dies, a change marks it
+// failed, and Repair puts a new image on the third member. Its job follows the rebuild to its
+// end; then the array is "ok", both images are alike and hold what was written, the new slot
+// is no longer loaded with "rebuild", and once the old member is back its extents are free.
+TEST_F(BusMemberFailure, RepairOntoTheThirdMember)
+{
+    auto& members = make_members(3);
+    const std::string pool_name = "fix";
+    const auto pool = create_pool(pool_name, members.paths());
+    const auto raid = create_volume(pool, "mir", raid_bytes, {{"kind", "s", "raid1"}});
+    const auto raid_dm = dm_name(pool_name, "mir");
+    wait_raid1_in_sync(raid);
+    const auto array = mapper(raid_dm);
+    ASSERT_TRUE(writes(array, 0, raid_bytes, 7));
+    wait_raid1_in_sync(raid);
+
+    const auto slots = slot_members(pool, raid, raid_dm);
+    ASSERT_EQ(slots.size(), 2u);
+    unsigned spare = 0;
+    while (spare == slots[0] || spare == slots[1])
+        ++spare;
+    const unsigned dying = slots[1];
+    const auto dying_uuid = member_uuid(pool, dying);
+    const auto spare_uuid = member_uuid(pool, spare);
+    const auto repair_words = [&](const std::string& member) {
+        return std::vector<std::string>{"a{sv}", "1", "members", "as", "1", member};
+    };
+
+    // Nothing to repair while every image is healthy: refused, nothing changed.
+    const auto before_refusal = take_snapshot(*bus, members.paths());
+    const auto healthy = call(*bus, {raid, raid1_interface, "Repair", CallArguments().options().words()});
+    EXPECT_EQ(healthy.error, "org.example.Volumes.Error.InvalidArgument") << healthy.describe();
+    EXPECT_NE(healthy.text.find("nothing to repair"), std::string::npos) << healthy.describe();
+    const auto refusal_changed = differences(before_refusal, take_snapshot(*bus, members.paths()));
+    EXPECT_TRUE(refusal_changed.empty()) << fmt::format("{}", fmt::join(refusal_changed, "\n"));
+
+    members.fail(dying);
+    ASSERT_TRUE(writes(array, 0, 8 * mib, 12)) << "after the disk under slot 1 failed";
+    EXPECT_TRUE(pump_until(
+        *bus, [&] { return show(raid, raid1_interface, "Health") == "degraded" && slot_health(raid, 1) == "failed"; },
+        health_timeout))
+        << describe_raid(raid, raid_dm);
+
+    // A change marks the dead member failed (its commit cannot write it).
+    const auto created = call(*bus, {pool, pool_interface, "CreateVolume",
+                                     CallArguments().s("more").t(new_volume_bytes).options().words()});
+    ASSERT_TRUE(created.ok()) << created.describe();
+    const auto failed_members = show(pool, pool_interface, "FailedMembers");
+    ASSERT_NE(failed_members.find(dying_uuid), std::string::npos) << failed_members;
+    EXPECT_EQ(table_slot(raid_dm, 1), "- -") << live_table_text(raid_dm);
+
+    // Onto a member that already holds an image: refused.
+    const auto onto_slot0 = call(*bus, {raid, raid1_interface, "Repair", repair_words(members.path(slots[0]))});
+    EXPECT_EQ(onto_slot0.error, "org.example.Volumes.Error.InvalidArgument") << onto_slot0.describe();
+
+    const auto extent = property_as<std::uint64_t>(pool, pool_interface, "ExtentSize");
+    const auto leg_extents = raid_bytes / extent + 1;  // the image and its metadata extent
+    const auto free_before = property_as<std::uint64_t>(pool, pool_interface, "Free");
+
+    const auto repaired = call(*bus, {raid, raid1_interface, "Repair", repair_words(members.path(spare))});
+    ASSERT_TRUE(repaired.ok()) << repaired.describe();
+    const auto job = repaired.text;
+    RecordProperty("repair_job", job);
+    // The table is read before Finished: a job not finished then had not reloaded the array yet.
+    const auto table_at_reply = live_table_text(raid_dm);
+    const auto finished_at_reply = show(job, job_interface, "Finished");
+    RecordProperty("table_at_reply", table_at_reply);
+    if (finished_at_reply != "true")
+        EXPECT_NE(table_at_reply.find(" rebuild 1 "), std::string::npos)
+            << "the new image is not loaded with rebuild while the job runs: " << table_at_reply;
+    EXPECT_EQ(property_as<std::uint64_t>(pool, pool_interface, "Free"), free_before - leg_extents * extent)
+        << "the new image's extents";
+
+    const auto started = std::chrono::steady_clock::now();
+    const bool ended = pump_until(*bus, [&] { return show(job, job_interface, "Finished") == "true"; },
+                                  std::chrono::seconds(300));
+    RecordProperty("ms_to_job_end", std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                       std::chrono::steady_clock::now() - started)
+                                                       .count()));
+    ASSERT_TRUE(ended) << "the repair job did not finish: Progress " << show(job, job_interface, "Progress") << "; "
+                       << describe_raid(raid, raid_dm);
+    EXPECT_EQ(show(job, job_interface, "Success"), "true") << show(job, job_interface, "Message");
+    EXPECT_TRUE(wait_health(raid, "ok", health_timeout)) << describe_raid(raid, raid_dm);
+    EXPECT_EQ(slot_health(raid, 1), "alive");
+    EXPECT_NE(show(raid, raid1_interface, "Images").find(fmt::format("(1 alive {})", spare_uuid)), std::string::npos)
+        << show(raid, raid1_interface, "Images");
+    const auto table_after = live_table_text(raid_dm);
+    EXPECT_EQ(table_after.find("rebuild"), std::string::npos)
+        << "the array is still loaded with rebuild after the job ended: " << table_after;
+    EXPECT_NE(table_slot(raid_dm, 1), "- -") << table_after;
+    const auto after_slots = slot_members(pool, raid, raid_dm);
+    ASSERT_EQ(after_slots.size(), 2u);
+    EXPECT_EQ(after_slots[0], slots[0]) << "the image that stayed moved";
+    EXPECT_EQ(after_slots[1], spare) << "the new image is not on the member asked for";
+    EXPECT_EQ(show(pool, pool_interface, "FailedMembers"), fmt::format("[{}]", dying_uuid));
+
+    // The data: what was written before and after the failure, in both images alike.
+    EXPECT_TRUE(holds(array, 0, 8 * mib, 12));
+    EXPECT_TRUE(holds(array, 8 * mib, raid_bytes - 8 * mib, 7));
+    const auto rimage = [&](unsigned slot) { return mapper(fmt::format("{}_rimage_{}", raid_dm, slot)); };
+    try {
+        const auto whole = digest(array, 0, raid_bytes);
+        EXPECT_EQ(digest(rimage(0), 0, raid_bytes), whole) << "the image that stayed differs from the array";
+        EXPECT_EQ(digest(rimage(1), 0, raid_bytes), whole) << "the new image differs from the array";
+    } catch (const std::exception& error) {
+        ADD_FAILURE() << "reading the images: " << error.what();
+    }
+
+    // The dead disk comes back: an Activate re-adds it, and none of its extents is used any more.
+    members.restore(dying);
+    const auto activated = call(*bus, {raid, volume_interface, "Activate", CallArguments().options().words()});
+    EXPECT_TRUE(activated.ok()) << activated.describe();
+    EXPECT_EQ(show(pool, pool_interface, "FailedMembers"), "[]");
+    const auto size = property_as<std::uint64_t>(pool, pool_interface, "Size");
+    EXPECT_EQ(property_as<std::uint64_t>(pool, pool_interface, "Free"),
+              size - (2 * leg_extents + new_volume_bytes / extent) * extent)
+        << "the old image's extents on the returned member are not free";
+    EXPECT_EQ(members_under(fmt::format("{}_rimage_1", raid_dm)), std::set<unsigned>{spare});
+
+    // A restart keeps it so: no rebuild, no resync.
+    stop_volumesd(*bus);
+    start_volumesd_by_a_call();
+    EXPECT_TRUE(wait_health(raid, "ok", health_timeout)) << describe_raid(raid, raid_dm);
+    EXPECT_EQ(live_table_text(raid_dm).find("rebuild"), std::string::npos) << live_table_text(raid_dm);
+    EXPECT_TRUE(holds(array, 0, 8 * mib, 12));
+    EXPECT_TRUE(holds(array, 8 * mib, raid_bytes - 8 * mib, 7));
 }
 
 }  // namespace

@@ -53,6 +53,7 @@ public:
     virtual void split(CallContext call, VolumeRef array, std::string new_name,
                        sdbus::Result<sdbus::ObjectPath> result) = 0;
     virtual void merge_tracked_image(CallContext call, VolumeRef image, sdbus::Result<sdbus::ObjectPath> result) = 0;
+    virtual void repair_raid1(CallContext call, VolumeRef array, sdbus::Result<sdbus::ObjectPath> result) = 0;
 
     virtual void merge_snapshot(CallContext call, VolumeRef snapshot, sdbus::Result<sdbus::ObjectPath, bool> result) = 0;
 

@@ -111,6 +111,11 @@ private:
         calls_.split(current_call(object_, std::move(options)), ref(state_), std::move(new_name), std::move(result));
     }
 
+    void Repair(sdbus::Result<sdbus::ObjectPath>&& result, std::map<std::string, sdbus::Variant> options) override
+    {
+        calls_.repair_raid1(current_call(object_, std::move(options)), ref(state_), std::move(result));
+    }
+
     std::vector<sdbus::Struct<uint32_t, std::string, std::string>> Images() override
     {
         std::vector<sdbus::Struct<uint32_t, std::string, std::string>> images;

@@ -60,4 +60,20 @@ void RequestHandler::merge_tracked_image(CallContext call, VolumeRef image, sdbu
     });
 }
 
+void RequestHandler::repair_raid1(CallContext call, VolumeRef array, sdbus::Result<sdbus::ObjectPath> result)
+{
+    // The array's rebuild is the job the call answers with.
+    pipeline_.run(call, std::move(result), Method<engine::RepairRequest, std::vector<std::uint32_t>, Path>{
+        .action = action::manage,
+        .target = {array.pool, array.volume, "Repair"},
+        .parse = [options = call.options] { return parse_repair(options); },
+        .run = [array](engine::Engine& engine, const engine::RepairRequest& request) {
+            return engine.repair_raid1(array.pool, array.volume, request);
+        },
+        .answer = [this, array](Reply<Path>& reply, const std::vector<std::uint32_t>&, uid_t uid) {
+            reply.reply(Path(start_sync_job(array.pool, array.volume, "raid1-repair", uid)));
+        },
+    });
+}
+
 }  // namespace volumes::bus

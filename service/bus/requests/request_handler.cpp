@@ -8,6 +8,7 @@
 #include "service/bus/state/state_reader.hpp"
 #include "service/logging/log.hpp"
 #include "service/model/names.hpp"
+#include "service/model/volume_lookup.hpp"
 
 namespace volumes::bus {
 
@@ -84,14 +85,50 @@ std::string RequestHandler::start_sync_job(const std::string& pool, const std::s
         if (report.outcome == RaidWatchReport::Outcome::Running)
             return;
         bool success = report.outcome == RaidWatchReport::Outcome::Synced;
-        auto fields = fields_of(pool, volume, operation);
-        if (success)
-            logging::info(fields, "job {}: {}", id, report.message);
-        else
-            logging::warning(fields, "job {} failed: {}", id, report.message);
-        jobs_->finish(id, success, report.message);
+        if (success && rebuilding(pool, volume)) {
+            // A repaired array's new images are in sync: it is reloaded without "rebuild" (on
+            // the pool's worker, as every change) before the job ends.
+            queues_.submit(pool, [this, id, pool, volume, operation, message = report.message] {
+                auto finished = engine_.finish_raid1_rebuild(pool, volume);
+                auto snapshot = read_pool(engine_, pool);
+                loop_.post([this, id, pool, volume, operation, message, finished = std::move(finished),
+                            snapshot = std::move(snapshot)] {
+                    if (snapshot && tree_->has_pool(pool))
+                        tree_->apply(*snapshot);
+                    if (finished)
+                        end_sync_job(id, pool, volume, operation, true, message);
+                    else
+                        end_sync_job(id, pool, volume, operation, false,
+                                     fmt::format("{}, but reloading the array without \"rebuild\" failed: {}; "
+                                                 "volumesd tries again at its next start",
+                                                 message, finished.error().message));
+                });
+            });
+            return;
+        }
+        end_sync_job(id, pool, volume, operation, success, report.message);
     });
     return job_path(id);
+}
+
+bool RequestHandler::rebuilding(const std::string& pool, const std::string& volume) const
+{
+    auto model = engine_.model(pool);
+    if (!model)
+        return false;
+    const auto* found = model::find_volume(*model, volume);
+    return found && engine::raid1_rebuilding(*found);
+}
+
+void RequestHandler::end_sync_job(std::uint64_t id, const std::string& pool, const std::string& volume,
+                                  const std::string& operation, bool success, const std::string& message)
+{
+    auto fields = fields_of(pool, volume, operation);
+    if (success)
+        logging::info(fields, "job {}: {}", id, message);
+    else
+        logging::warning(fields, "job {} failed: {}", id, message);
+    jobs_->finish(id, success, message);
 }
 
 void RequestHandler::export_all()

@@ -71,6 +71,7 @@ public:
     void split(CallContext call, VolumeRef array, std::string new_name,
                sdbus::Result<sdbus::ObjectPath> result) override;
     void merge_tracked_image(CallContext call, VolumeRef image, sdbus::Result<sdbus::ObjectPath> result) override;
+    void repair_raid1(CallContext call, VolumeRef array, sdbus::Result<sdbus::ObjectPath> result) override;
     void merge_snapshot(CallContext call, VolumeRef snapshot, sdbus::Result<sdbus::ObjectPath, bool> result) override;
     void create_thin(CallContext call, VolumeRef thin_pool, std::string name, std::uint64_t virtual_size,
                      sdbus::Result<sdbus::ObjectPath> result) override;
@@ -91,6 +92,10 @@ private:
     // progress counts from `from_sectors`, where md's resync starts (a grown array's old size).
     std::string start_sync_job(const std::string& pool, const std::string& volume, const char* operation, uid_t uid,
                                std::uint64_t from_sectors = 0);
+    // Whether the committed model marks a leg of the raid1 volume rebuilding (Raid1.Repair).
+    bool rebuilding(const std::string& pool, const std::string& volume) const;
+    void end_sync_job(std::uint64_t id, const std::string& pool, const std::string& volume,
+                      const std::string& operation, bool success, const std::string& message);
     // A job following the snapshot's merge; when the kernel is done the snapshot is removed and
     // Snapshot.MergeCompleted sent. Returns its object path, or nullopt when a job already
     // follows that merge.

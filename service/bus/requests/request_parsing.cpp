@@ -151,6 +151,32 @@ engine::Result<engine::SplitTrackRequest> parse_split_track(const Options& optio
     return request;
 }
 
+engine::Result<engine::RepairRequest> parse_repair(const Options& options)
+{
+    OptionReader reader(options);
+    engine::RepairRequest request;
+    auto members = reader.strings("members");
+    if (auto finished = reader.finish(); !finished)
+        return std::unexpected(finished.error());
+    if (!members)
+        return request;
+    if (members->empty())
+        return fail(ErrorCode::InvalidArgument, "option 'members' is empty; leave it out to use any member with room");
+    if (members->size() > 64)
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("option 'members' lists {} entries; a pool has far fewer members", members->size()));
+    for (std::size_t i = 0; i < members->size(); ++i) {
+        if ((*members)[i].empty())
+            return fail(ErrorCode::InvalidArgument, "option 'members' has an empty entry");
+        for (std::size_t j = 0; j < i; ++j)
+            if ((*members)[i] == (*members)[j])
+                return fail(ErrorCode::InvalidArgument,
+                            fmt::format("option 'members' lists '{}' twice", (*members)[i].substr(0, 256)));
+    }
+    request.members = std::move(*members);
+    return request;
+}
+
 engine::Result<engine::SnapshotRequest> parse_create_snapshot(std::string name, std::uint64_t cow_size,
                                                               const Options& options)
 {

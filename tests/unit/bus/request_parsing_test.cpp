@@ -80,6 +80,28 @@ TEST(ParseSplitTrack, SlotNameAndRedundancy)
     EXPECT_TRUE(fails_with(parse_split_track({{"name", sdbus::Variant(std::string())}}), ErrorCode::InvalidArgument));
 }
 
+TEST(ParseRepair, MembersAreOptional)
+{
+    auto defaults = parse_repair({});
+    ASSERT_TRUE(succeeded(defaults));
+    EXPECT_TRUE(defaults->members.empty());
+    auto chosen = parse_repair({{"members", sdbus::Variant(std::vector<std::string>{"/dev/sdc", "a1a1"})},
+                                {kNoUserInteraction, sdbus::Variant(true)}});
+    ASSERT_TRUE(succeeded(chosen));
+    EXPECT_EQ(chosen->members, (std::vector<std::string>{"/dev/sdc", "a1a1"}));
+}
+
+TEST(ParseRepair, RefusesBadMembers)
+{
+    const auto refused = [](Options options) { return fails_with(parse_repair(options), ErrorCode::InvalidArgument); };
+    EXPECT_TRUE(refused({{"members", sdbus::Variant(std::vector<std::string>{})}}));
+    EXPECT_TRUE(refused({{"members", sdbus::Variant(std::vector<std::string>{"/dev/sdc", ""})}}));
+    EXPECT_TRUE(refused({{"members", sdbus::Variant(std::vector<std::string>{"/dev/sdc", "/dev/sdc"})}}));
+    EXPECT_TRUE(refused({{"members", sdbus::Variant(std::vector<std::string>(65, "x"))}}));
+    EXPECT_TRUE(refused({{"members", sdbus::Variant(std::string("/dev/sdc"))}}));
+    EXPECT_TRUE(refused({{"member", sdbus::Variant(std::vector<std::string>{"/dev/sdc"})}}));
+}
+
 TEST(ParseNoOptions, OnlyTheAuthorizationOption)
 {
     EXPECT_TRUE(succeeded(parse_no_options({{kNoUserInteraction, sdbus::Variant(true)}})));

@@ -184,6 +184,46 @@ TEST(DeriveRaid1, LegsOnFailedMembersStillRunWhenNoOtherLegCan)
               "0 2097152 raid raid1 3 0 region_size 1024 2 253:0 253:1 - -\n");
 }
 
+TEST(DeriveRaid1, ARebuildingLegLoadsWithRebuild)
+{
+    auto pool = pool_with_raid1();
+    std::get<model::Raid1Layout>(pool.volumes[0].layout).legs[1].rebuilding = true;
+    EXPECT_EQ(render(derive_graph(pool, placements(), raid1_numbers())),
+              "volumes-p1-lv1_rmeta_0: 0 8192 linear 8:16 2048\n"
+              "volumes-p1-lv1_rimage_0: 0 2097152 linear 8:16 10240\n"
+              "volumes-p1-lv1_rmeta_1: 0 8192 linear 8:32 2048\n"
+              "volumes-p1-lv1_rimage_1: 0 2097152 linear 8:32 10240\n"
+              "volumes-p1-lv1 <- volumes-p1-lv1_rmeta_0, volumes-p1-lv1_rimage_0, volumes-p1-lv1_rmeta_1, "
+              "volumes-p1-lv1_rimage_1: 0 2097152 raid raid1 5 0 rebuild 1 region_size 1024 2 253:0 253:1 253:2 "
+              "253:3\n");
+}
+
+TEST(DeriveRaid1, ARebuildingLegOnAFailedMemberIsDashDashWithoutRebuild)
+{
+    auto pool = pool_with_raid1();
+    std::get<model::Raid1Layout>(pool.volumes[0].layout).legs[0].rebuilding = true;
+    pool.members[0].failed = true;
+    EXPECT_EQ(render(derive_graph(pool, placements(), raid1_numbers())),
+              "volumes-p1-lv1_rmeta_1: 0 8192 linear 8:32 2048\n"
+              "volumes-p1-lv1_rimage_1: 0 2097152 linear 8:32 10240\n"
+              "volumes-p1-lv1 <- volumes-p1-lv1_rmeta_1, volumes-p1-lv1_rimage_1: "
+              "0 2097152 raid raid1 3 0 region_size 1024 2 - - 253:2 253:3\n");
+}
+
+TEST(DeriveRaid1, ARebuildingLegThatIsTheOnlyOneRunningLoadsWithoutRebuild)
+{
+    auto pool = pool_with_raid1();
+    std::get<model::Raid1Layout>(pool.volumes[0].layout).legs[1].rebuilding = true;
+    pool.members[0].failed = true;
+    auto members = placements();
+    members.erase(m1());
+    EXPECT_EQ(render(derive_graph(pool, members, raid1_numbers())),
+              "volumes-p1-lv1_rmeta_1: 0 8192 linear 8:32 2048\n"
+              "volumes-p1-lv1_rimage_1: 0 2097152 linear 8:32 10240\n"
+              "volumes-p1-lv1 <- volumes-p1-lv1_rmeta_1, volumes-p1-lv1_rimage_1: "
+              "0 2097152 raid raid1 3 0 region_size 1024 2 - - 253:2 253:3\n");
+}
+
 TEST(DeriveRaid1, ArrayWithEveryMemberMissingHasNoDevicesAndSaysWhy)
 {
     const auto derived = derive_graph(pool_with_raid1(), {}, {});

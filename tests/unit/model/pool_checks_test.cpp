@@ -326,6 +326,28 @@ TEST(CheckPool, RefusesARaid1WithEveryLegTracked)
     EXPECT_TRUE(succeeded(check_pool(pool)));
 }
 
+TEST(CheckPool, RefusesALegBothRebuildingAndTracked)
+{
+    auto pool = valid_pool();
+    layout_of<Raid1Layout>(pool, "mirror").legs[2].rebuilding = true;  // tracked as 'split'
+    EXPECT_TRUE(refused(pool, "leg 2 of raid1 volume 'mirror'", "being rebuilt and split off"));
+}
+
+TEST(CheckPool, RefusesARaid1WithEveryLegRebuilding)
+{
+    auto pool = valid_pool();
+    auto& legs = layout_of<Raid1Layout>(pool, "mirror").legs;
+    legs[0].rebuilding = true;
+    EXPECT_TRUE(succeeded(check_pool(pool)));
+    legs[1].rebuilding = true;
+    EXPECT_TRUE(succeeded(check_pool(pool)));  // leg 2 is split off, not rebuilding
+    legs[2].tracked_image.reset();
+    std::erase_if(pool.volumes, [](const Volume& v) { return v.name == "split"; });
+    EXPECT_TRUE(succeeded(check_pool(pool)));
+    legs[2].rebuilding = true;
+    EXPECT_TRUE(refused(pool, "every leg of raid1 volume 'mirror'", "being rebuilt"));
+}
+
 // ---- snapshots
 
 TEST(CheckPool, RefusesASnapshotOfAVolumeThatIsNotLinearOrRaid1)

@@ -82,8 +82,31 @@ TEST(PoolCodec, OmitsAbsentOptionalFields)
 {
     const auto encoded = encode_pool(valid_pool());
     EXPECT_FALSE(volume_json(encoded, "mirror").at("legs").at(0).contains("tracked_image"));
+    EXPECT_FALSE(volume_json(encoded, "mirror").at("legs").at(0).contains("rebuilding"));
     EXPECT_FALSE(volume_json(encoded, "tpool").contains("held_metadata_root"));
     EXPECT_FALSE(volume_json(encoded, "thin1").contains("origin_thin_id"));
+}
+
+TEST(PoolCodec, WritesRebuildingOnlyWhenTrue)
+{
+    auto pool = valid_pool();
+    layout_of<Raid1Layout>(pool, "mirror").legs[1].rebuilding = true;
+    const auto encoded = encode_pool(pool);
+    EXPECT_EQ(volume_json(encoded, "mirror").at("legs").at(1).at("rebuilding"), true);
+    EXPECT_FALSE(volume_json(encoded, "mirror").at("legs").at(0).contains("rebuilding"));
+
+    // An explicit false reads as absent; another type is refused.
+    auto document = encoded;
+    for (auto& volume : document.at("volumes"))
+        if (volume.at("name") == "mirror")
+            volume.at("legs").at(0)["rebuilding"] = false;
+    const auto decoded = decode_pool(document);
+    ASSERT_TRUE(succeeded(decoded));
+    EXPECT_EQ(*decoded, pool);
+    for (auto& volume : document.at("volumes"))
+        if (volume.at("name") == "mirror")
+            volume.at("legs").at(0)["rebuilding"] = 1;
+    EXPECT_FALSE(decode_pool(document).has_value());
 }
 
 TEST(PoolCodec, RoundTripsEveryKindWithOptionalFieldsAbsent)
@@ -99,6 +122,7 @@ TEST(PoolCodec, RoundTripsEveryKindWithOptionalFieldsPresent)
     auto pool = valid_pool();
     layout_of<ThinPoolLayout>(pool, "tpool").held_metadata_root = 0;
     layout_of<Raid1Layout>(pool, "mirror").legs[0].tracked_image = uuid_of(0x0a);
+    layout_of<Raid1Layout>(pool, "mirror").legs[1].rebuilding = true;
     pool.volumes.push_back({uuid_of(0x0a), "split0", false, TrackedImageLayout{uuid_of(0x02), 0}});
     for (const auto merge : {SnapshotMergeState::None, SnapshotMergeState::Pending, SnapshotMergeState::Merging,
                              SnapshotMergeState::Failed}) {

@@ -100,6 +100,10 @@ public:
     // org.example.Volumes.Raid1
     std::string split_track(const std::string& raid1, const Options& options = {});
     std::string split(const std::string& raid1, const std::string& new_name, const Options& options = {});
+    // Raid1.Repair: returns the job that follows the rebuild of the new images. `members` (the
+    // option "members"): device paths or member uuids the new images may go on; empty: any.
+    std::string repair_raid1(const std::string& raid1, const std::vector<std::string>& members = {},
+                             const Options& options = {});
     // org.example.Volumes.TrackedImage: returns the resync job
     std::string merge_tracked_image(const std::string& image, const Options& options = {});
     // org.example.Volumes.Snapshot
