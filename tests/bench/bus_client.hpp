@@ -65,4 +65,8 @@ private:
     std::unique_ptr<sdbus::IConnection> connection_;
 };
 
+// Polls the Job at `job` every `interval` until Finished; throws when it ends without Success
+// (with its Message) or has not ended within 10 minutes.
+void wait_job(Client& client, const std::string& job, std::chrono::milliseconds interval);
+
 }  // namespace volumes::bench

@@ -34,20 +34,6 @@ void wait_initial_sync(Client& client, const std::string& volume)
     }
 }
 
-void wait_job(Client& client, const std::string& job)
-{
-    auto proxy = client.proxy(job);
-    const auto deadline = Clock::now() + std::chrono::minutes(10);
-    while (!client.get<bool>(*proxy, "Job", "Finished")) {
-        if (Clock::now() > deadline)
-            throw std::runtime_error(fmt::format("job {} did not finish within 10 minutes", job));
-        std::this_thread::sleep_for(kPollInterval);
-    }
-    if (!client.get<bool>(*proxy, "Job", "Success"))
-        throw std::runtime_error(
-            fmt::format("job {} failed: {}", job, client.get<std::string>(*proxy, "Job", "Message")));
-}
-
 // Runs one step of a cycle; the traced cycle wraps its calls in an strace of volumesd.
 using Around = std::function<void(const std::string& step, const std::function<void()>& call)>;
 
@@ -75,7 +61,7 @@ CycleTimes cycle(Client& client, const std::string& volume, const std::string& d
     std::string job;
     around("merge call", [&] { job = client.call_for_path(*tracked, "TrackedImage", "Merge", Options{}); });
     times.merge_call = seconds_between(merge_start, Clock::now());
-    wait_job(client, job);
+    wait_job(client, job, kPollInterval);
     times.until_synced = seconds_between(merge_start, Clock::now());
     times.total = times.split + times.until_synced;
     check_still_in_sync(device.substr(device.rfind('/') + 1), std::chrono::milliseconds(300));
