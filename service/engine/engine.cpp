@@ -155,26 +155,56 @@ void Engine::readd_members(ManagedPool& pool, const char* operation)
 {
     auto next = pool.pool;
     const auto returned = readd_returned(pool, next);
+    commit_readd(pool, next, returned, operation);
+}
+
+std::vector<model::Uuid> Engine::commit_readd(ManagedPool& pool, const model::Pool& next,
+                                              const std::vector<model::Uuid>& returned, const char* operation)
+{
     if (returned.empty())
-        return;
+        return {};
     std::string names;
     for (const auto& uuid : returned)
         names += (names.empty() ? "" : ", ") + uuid.to_string();
     if (auto applied = apply_pool_change(pool, next, targets_, udev_reaper_); !applied) {
         logging::warning({pool.pool.name, {}, operation}, "re-adding member(s) {} failed: {}", names,
                          applied.error().message);
-        return;
+        return {};
     }
+    std::vector<model::Uuid> readded;
     for (const auto& uuid : returned) {
         const auto* member = model::find_member(pool.pool, uuid);
-        if (member && member->failed)
+        if (member && member->failed) {
             logging::warning({pool.pool.name, {}, operation}, "member {} is back but still cannot be written",
                              uuid.to_string());
-        else
-            logging::notice({pool.pool.name, {}, operation},
-                            "member {} is back and re-added; its raid1 legs resync what changed meanwhile",
-                            uuid.to_string());
+            continue;
+        }
+        logging::notice({pool.pool.name, {}, operation},
+                        "member {} is back and re-added; its raid1 legs resync what changed meanwhile",
+                        uuid.to_string());
+        readded.push_back(uuid);
     }
+    return readded;
+}
+
+bool Engine::has_failed_present_members(std::string_view name) const
+{
+    auto pool = find(name);
+    if (!pool)
+        return false;
+    std::lock_guard view(pool->view_lock);
+    return !pool->returned(pool->pool).empty();
+}
+
+Result<std::vector<model::Uuid>> Engine::readd_answering_members(std::string_view name)
+{
+    auto locked = lock_owned_pool(name);
+    if (!locked)
+        return std::unexpected(locked.error());
+    auto& managed = *locked->pool;
+    auto next = managed.pool;
+    const auto answering = readd_answering(managed, next);
+    return commit_readd(managed, next, answering, "re-add");
 }
 
 bool Engine::needs_healing(std::string_view name) const

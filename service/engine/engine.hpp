@@ -97,6 +97,14 @@ public:
     Result<model::Pool> model(std::string_view pool) const;
     // The pool's volumes that cannot run on the members at hand, by name, with why.
     Result<UnavailableVolumes> unavailable(std::string_view pool) const;
+    // Whether the pool has a member marked failed whose device volumesd still holds (one that
+    // may answer again); false for no such pool.
+    bool has_failed_present_members(std::string_view pool) const;
+    // Re-adds, while volumesd runs, the pool's failed members whose disks answer again
+    // (member_return.hpp, answers_again): their mark goes in one commit that writes them again,
+    // and their raid1 legs rejoin their arrays, resyncing what the bitmaps marked. Returns the
+    // members re-added; empty when none answers (nothing is committed then).
+    Result<std::vector<model::Uuid>> readd_answering_members(std::string_view pool);
     // The seq of the pool's last commit; nullopt when there is no such pool.
     std::optional<std::uint64_t> committed_seq(std::string_view pool) const;
     // The volumes (by name) whose shown state the pool's commits after `seq` can have changed,
@@ -242,6 +250,10 @@ private:
     // Re-adds the pool's failed members that are present again (member_return.hpp), logging
     // what came of it under `operation`.
     void readd_members(ManagedPool& pool, const char* operation);
+    // Commits `next`, in which `returned` lost their failed mark; the members written again
+    // (those still failing are marked failed again by the same commit). Logs under `operation`.
+    std::vector<model::Uuid> commit_readd(ManagedPool& pool, const model::Pool& next,
+                                          const std::vector<model::Uuid>& returned, const char* operation);
     // finish_raid1_rebuild for each of the pool's arrays that has a leg marked rebuilding,
     // logging what came of it under `operation`.
     void finish_rebuilds(ManagedPool& pool, const char* operation);

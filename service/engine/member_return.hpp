@@ -13,4 +13,13 @@ namespace volumes::engine {
 // it. Returns the members re-added.
 std::vector<model::Uuid> readd_returned(const ManagedPool& pool, model::Pool& next);
 
+// Whether a failed member's disk answers again while volumesd runs: its path still names the
+// device volumesd holds open (a disk that came back as another device is re-added at the next
+// start), and its label, read past the page cache, is still that member's. A dead disk fails
+// the read, so the probe writes nothing and commits nothing.
+bool answers_again(const OpenMember& member);
+
+// readd_returned for the returned members that answer_again; the others keep their mark.
+std::vector<model::Uuid> readd_answering(const ManagedPool& pool, model::Pool& next);
+
 }  // namespace volumes::engine

@@ -4,7 +4,8 @@
 // changes; a member missing at start leaves the raid1 degraded and the linear volume on it
 // unavailable, and when it comes back it rejoins and resyncs only what was written meanwhile.
 // Raid1.Repair replaces the image on a failed member with one on the third member and its
-// job follows the rebuild to its end.
+// job follows the rebuild to its end. A disk that dies and answers again while volumesd runs
+// is re-added by itself.
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -652,6 +654,101 @@ TEST_F(BusMemberFailure, RepairOntoTheThirdMember)
     EXPECT_EQ(live_table_text(raid_dm).find("rebuild"), std::string::npos) << live_table_text(raid_dm);
     EXPECT_TRUE(holds(array, 0, 8 * mib, 12));
     EXPECT_TRUE(holds(array, 8 * mib, raid_bytes - 8 * mib, 7));
+}
+
+// A transient failure heals by itself (lvm2 issue 120's complaint): the disk under slot 1 dies
+// while volumesd runs, a change marks it failed, then the same disk answers again. With no
+// call and no restart, volumesd re-adds it, its leg rejoins the array and resyncs only the
+// regions written while it was away.
+TEST_F(BusMemberFailure, TransientFailureHealsByItself)
+{
+    auto& members = make_members(3);
+    const std::string pool_name = "blip";
+    const auto pool = create_pool(pool_name, members.paths());
+    const auto raid = create_volume(pool, "mir", raid_bytes, {{"kind", "s", "raid1"}});
+    const auto raid_dm = dm_name(pool_name, "mir");
+    wait_raid1_in_sync(raid);
+    const auto array = mapper(raid_dm);
+    ASSERT_TRUE(writes(array, 0, raid_bytes, 7));
+    wait_raid1_in_sync(raid);
+
+    const auto slots = slot_members(pool, raid, raid_dm);
+    ASSERT_EQ(slots.size(), 2u);
+    const unsigned blinking = slots[1];
+    const auto blinking_uuid = member_uuid(pool, blinking);
+
+    members.fail(blinking);
+    // What the returning leg will have to catch up on: 8 whole 512 KiB regions.
+    constexpr std::uint64_t block_offset = 4 * mib;
+    constexpr std::uint64_t block_bytes = 4 * mib;
+    ASSERT_TRUE(writes(array, block_offset, block_bytes, 12)) << "after the disk under slot 1 failed";
+    EXPECT_TRUE(pump_until(
+        *bus, [&] { return show(raid, raid1_interface, "Health") == "degraded"; }, health_timeout))
+        << describe_raid(raid, raid_dm);
+    const auto created = call(*bus, {pool, pool_interface, "CreateVolume",
+                                     CallArguments().s("more").t(new_volume_bytes).options().words()});
+    ASSERT_TRUE(created.ok()) << created.describe();
+    ASSERT_EQ(show(pool, pool_interface, "FailedMembers"), fmt::format("[{}]", blinking_uuid));
+    EXPECT_EQ(table_slot(raid_dm, 1), "- -") << live_table_text(raid_dm);
+
+    // Still dead: the probe volumesd makes every few seconds commits nothing (no byte of the
+    // live members, no table, no object changes).
+    std::vector<std::string> live;
+    for (unsigned i = 0; i < members.size(); ++i)
+        if (i != blinking)
+            live.push_back(members.path(i));
+    const auto before_probes = take_snapshot(*bus, live);
+    std::this_thread::sleep_for(std::chrono::seconds(12));
+    const auto probes_changed = differences(before_probes, take_snapshot(*bus, live));
+    EXPECT_TRUE(probes_changed.empty()) << fmt::format("{}", fmt::join(probes_changed, "\n"));
+
+    // The same disk answers again. No call from here: only property reads.
+    // Counted from before the restore: the re-add may come while restore() waits for udev.
+    const auto loop_before = members.loop_sectors_written(blinking);
+    const auto restored_at = std::chrono::steady_clock::now();
+    members.restore(blinking);
+    const bool readded = pump_until(
+        *bus, [&] { return show(pool, pool_interface, "FailedMembers") == "[]"; }, std::chrono::seconds(90));
+    RecordProperty("ms_to_readd", std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                     std::chrono::steady_clock::now() - restored_at)
+                                                     .count()));
+    ASSERT_TRUE(readded) << "the member that answers again was not re-added within 90 s: "
+                         << show(pool, pool_interface, "FailedMembers") << "; " << describe_raid(raid, raid_dm);
+    try {
+        wait_raid1_in_sync(raid);
+    } catch (const std::exception& error) {
+        ADD_FAILURE() << "after the re-add: " << error.what() << "; " << describe_raid(raid, raid_dm);
+    }
+    EXPECT_TRUE(wait_health(raid, "ok", health_timeout)) << describe_raid(raid, raid_dm);
+    EXPECT_NE(table_slot(raid_dm, 1), "- -") << live_table_text(raid_dm);
+
+    EXPECT_TRUE(holds(array, 0, block_offset, 7));
+    EXPECT_TRUE(holds(array, block_offset, block_bytes, 12));
+    EXPECT_TRUE(holds(array, block_offset + block_bytes, raid_bytes - block_offset - block_bytes, 7));
+    const auto rimage = [&](unsigned slot) { return mapper(fmt::format("{}_rimage_{}", raid_dm, slot)); };
+    std::uint64_t rimage_written = 0;
+    try {
+        const auto whole = digest(array, 0, raid_bytes);
+        EXPECT_EQ(digest(rimage(0), 0, raid_bytes), whole) << "the leg that stayed differs from the array";
+        EXPECT_EQ(digest(rimage(1), 0, raid_bytes), whole) << "the returned leg differs from the array";
+        rimage_written = block_sectors_written(rimage(1));
+    } catch (const std::exception& error) {
+        ADD_FAILURE() << "reading the legs: " << error.what();
+    }
+    const auto region = property_as<std::uint64_t>(raid, raid1_interface, "RegionSize");
+    ASSERT_GT(region, 0u);
+    const auto regions = (block_offset + block_bytes + region - 1) / region - block_offset / region;
+    const auto dirty_sectors = regions * region / 512;
+    const auto loop_written = members.loop_sectors_written(blinking) - loop_before;
+    const auto counters =
+        fmt::format("returning member's loop {} sectors, its rimage {}; dirty regions {} sectors ({} B regions), "
+                    "whole image {} sectors",
+                    loop_written, rimage_written, dirty_sectors, region, raid_bytes / 512);
+    RecordProperty("readd_counters", counters);
+    EXPECT_GE(rimage_written, block_bytes / 512) << "the re-add copied less than was written meanwhile: " << counters;
+    EXPECT_LE(rimage_written, dirty_sectors) << "the re-add resynced more than the dirty regions: " << counters;
+    EXPECT_LE(loop_written, dirty_sectors + readd_side_write_allowance_sectors)
+        << "more than the dirty regions went to the returning member: " << counters;
 }
 
 }  // namespace

@@ -29,6 +29,8 @@ constexpr std::chrono::seconds kSnapshotRefreshInterval{2};
 // The least time between two refreshes a dm event starts: events of other devices (a snapshot,
 // a thin volume) read the pools with thin pools and raid1 arrays at most this often.
 constexpr std::chrono::milliseconds kDmEventInterval{500};
+// How often the disks of failed members volumesd still holds are asked whether they answer again.
+constexpr std::chrono::seconds kMemberProbeInterval{10};
 
 bool refreshed_by_poll(const VolumeState& volume)
 {
@@ -154,7 +156,28 @@ void RequestHandler::export_all()
             pipeline_.heal(name);
     }
     loop_.after(kSnapshotRefreshInterval, [this] { refresh_snapshots(); });
+    loop_.after(kMemberProbeInterval, [this] { readd_answering_members(); });
     watch_dm_events();
+}
+
+void RequestHandler::readd_answering_members()
+{
+    for (const auto& name : pool_names(engine_)) {
+        if (!engine_.has_failed_present_members(name) || !readding_.insert(name).second)
+            continue;
+        queues_.submit(name, [this, name] {
+            auto readded = engine_.readd_answering_members(name);
+            std::optional<engine::Result<PoolSnapshot>> snapshot;
+            if (readded && !readded->empty())
+                snapshot = read_pool(engine_, name);
+            loop_.post([this, name, snapshot = std::move(snapshot)] {
+                readding_.erase(name);
+                if (snapshot && *snapshot && tree_->has_pool(name))
+                    tree_->apply(**snapshot);
+            });
+        });
+    }
+    loop_.after(kMemberProbeInterval, [this] { readd_answering_members(); });
 }
 
 void RequestHandler::watch_dm_events()

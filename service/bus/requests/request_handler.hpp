@@ -117,6 +117,10 @@ private:
     // for the next poll; dm-raid raises one when a leg fails or a sync ends, so Raid1.Images
     // and Health follow without a job or a call.
     void watch_dm_events();
+    // Every few seconds, re-adds on their workers the failed members of each pool whose disks
+    // answer again (Engine::readd_answering_members), and shows the pool as it then is: a
+    // transient failure heals by itself, without a call or a restart.
+    void readd_answering_members();
     // Logs what autoextend grew (info) and, once per crossing, what could not grow (warning and
     // Pool.SpaceWarning); a failed autoextend transaction once per distinct message.
     void report_autoextend(const std::string& pool, const engine::Result<engine::Engine::AutoextendReport>& report);
@@ -135,6 +139,7 @@ private:
     SnapshotMergeWatches* merges_ = nullptr;
     std::set<std::string> refreshing_;  // pools whose refresh_snapshots read is under way
     std::set<std::string> refresh_again_;  // of those, the ones a dm event came for meanwhile
+    std::set<std::string> readding_;       // pools whose readd_answering_members is under way
     std::shared_ptr<WatchPoller> poller_;  // of the dm event watch, once export_all started it
     // Per pool: the shortfalls already warned about ("<volume>\n<part>"), and the last autoextend
     // failure logged.
