@@ -131,6 +131,46 @@ Output repair(Session& session, const RepairArgs& args)
     return out;
 }
 
+struct AddImageArgs {
+    std::string target;
+    std::vector<std::string> members;
+    bool no_wait = false;
+};
+
+Output add_image(Session& session, const AddImageArgs& args)
+{
+    check_volume_target(args.target);
+    const auto array = session.volume(args.target);
+    const auto job = session.client().add_raid1_image(array.path, args.members, session.call_options());
+    Output out;
+    out.json["object"] = array.path;
+    out.json["pending"] = false;
+    if (args.no_wait) {
+        out.json["job"] = to_json(session.client().job_at(job));
+        out.text = fmt::format("adding an image to {}: job {}\n", volume_label(array), job);
+        return out;
+    }
+    const auto result = session.wait(job);
+    out.json["job"] = to_json(result.final_state);
+    out.text = fmt::format("new image of {} {}: {}\n", volume_label(array), result.success ? "in sync" : "failed",
+                           result.message);
+    if (!result.success)
+        out.exit_code = exit_job_failed;
+    return out;
+}
+
+Output remove_image(Session& session, const std::string& target, std::uint32_t slot)
+{
+    check_volume_target(target);
+    const auto array = session.volume(target);
+    session.client().remove_raid1_image(array.path, slot, session.call_options());
+    Output out;
+    out.json["object"] = array.path;
+    out.json["removed_slot"] = slot;
+    out.text = fmt::format("removed image {} of {}\n", slot, volume_label(array));
+    return out;
+}
+
 struct SnapshotArgs {
     std::string target;
     std::string name;
@@ -178,6 +218,24 @@ void add_raid1_and_snapshot_commands(CLI::App& app, std::vector<Command>& comman
                            "Members the new images may go on (device paths or member uuids; default any with room)");
     repair_app->add_flag("--no-wait", repair_args->no_wait, "Return once the rebuild started; do not wait for its job");
     commands.push_back({repair_app, [repair_args](Session& s) { return repair(s, *repair_args); }});
+
+    auto add_image_args = std::make_shared<AddImageArgs>();
+    auto* add_image_app =
+        app.add_subcommand("add-image", "Give a raid1 one more image, waiting for its sync");
+    add_image_app->add_option("volume", add_image_args->target, "POOL/RAID1")->required();
+    add_image_app->add_option("--members", add_image_args->members,
+                              "Members the new image may go on (device paths or member uuids; default any with room)");
+    add_image_app->add_flag("--no-wait", add_image_args->no_wait, "Return once the sync started; do not wait for its job");
+    commands.push_back({add_image_app, [add_image_args](Session& s) { return add_image(s, *add_image_args); }});
+
+    auto remove_image_target = std::make_shared<std::string>();
+    auto remove_image_slot = std::make_shared<std::uint32_t>(0);
+    auto* remove_image_app = app.add_subcommand("remove-image", "Remove the image at a slot of a raid1");
+    remove_image_app->add_option("volume", *remove_image_target, "POOL/RAID1")->required();
+    remove_image_app->add_option("slot", *remove_image_slot, "The slot (show lists the images)")->required();
+    commands.push_back({remove_image_app, [remove_image_target, remove_image_slot](Session& s) {
+                            return remove_image(s, *remove_image_target, *remove_image_slot);
+                        }});
 
     auto merge_target = std::make_shared<std::string>();
     auto merge_no_wait = std::make_shared<bool>(false);

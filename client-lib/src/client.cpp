@@ -242,6 +242,20 @@ std::string Client::repair_raid1(const std::string& raid1, const std::vector<std
     return translated([&] { return Raid1Calls(impl_->bus(), raid1).Repair(dbus_options); });
 }
 
+std::string Client::add_raid1_image(const std::string& raid1, const std::vector<std::string>& members,
+                                    const Options& options)
+{
+    auto dbus_options = to_dbus(options);
+    if (!members.empty())
+        dbus_options.insert_or_assign("members", sdbus::Variant(members));
+    return translated([&] { return Raid1Calls(impl_->bus(), raid1).AddImage(dbus_options); });
+}
+
+void Client::remove_raid1_image(const std::string& raid1, std::uint32_t slot, const Options& options)
+{
+    translated([&] { Raid1Calls(impl_->bus(), raid1).RemoveImage(slot, to_dbus(options)); });
+}
+
 std::string Client::merge_tracked_image(const std::string& image, const Options& options)
 {
     return translated([&] { return TrackedImageCalls(impl_->bus(), image).Merge(to_dbus(options)); });

@@ -18,6 +18,7 @@
 #include "service/engine/engine_error.hpp"
 #include "service/engine/managed_pool.hpp"
 #include "service/engine/pool_creation.hpp"
+#include "service/engine/raid1_images.hpp"
 #include "service/engine/raid1_repair.hpp"
 #include "service/engine/shared_targets.hpp"
 #include "service/engine/resize_changes.hpp"
@@ -176,6 +177,14 @@ public:
     // keeping it would copy the whole leg again). Returns whether a mark went: false when none
     // is set or the array is not in sync yet. Start-up does the same for every array.
     Result<bool> finish_raid1_rebuild(std::string_view pool, std::string_view array);
+
+    // Raid1.AddImage: a new image as the array's next slot (engine::add_raid1_image), its rmeta
+    // zeroed first, loaded with "rebuild <slot>" until finish_raid1_rebuild. Returns its slot.
+    Result<std::uint32_t> add_raid1_image(std::string_view pool, std::string_view array,
+                                          const AddImageRequest& request);
+    // Raid1.RemoveImage: the array without its image at `slot` (engine::remove_raid1_image,
+    // given the kernel's view of an active array); its extents are free once it commits.
+    Result<void> remove_raid1_image(std::string_view pool, std::string_view array, std::uint32_t slot);
 
     // A CoW snapshot of a linear or raid1 volume; see engine::add_snapshot. Its COW's header is
     // zeroed first, and the origin is frozen (lockfs) while the snapshot goes live.

@@ -6,6 +6,7 @@
 #include "service/engine/engine.hpp"
 #include "service/engine/extent_zeroing.hpp"
 #include "service/engine/kernel_volume_status.hpp"
+#include "service/engine/member_arguments.hpp"
 #include "service/engine/member_removal.hpp"
 #include "service/engine/pool_transaction.hpp"
 #include "service/engine/raid1_repair.hpp"
@@ -17,9 +18,6 @@
 // by raid1_repair.hpp, and the end of the rebuild it starts.
 namespace volumes::engine {
 
-namespace {
-
-// The member uuids `devices` name (device paths or member uuids of present members).
 Result<std::vector<model::Uuid>> resolve_members(const ManagedPool& managed, const std::vector<std::string>& devices)
 {
     std::vector<MemberIdentity> identities;
@@ -38,6 +36,8 @@ Result<std::vector<model::Uuid>> resolve_members(const ManagedPool& managed, con
     }
     return uuids;
 }
+
+namespace {
 
 // The array's rebuilding marks the kernel no longer needs: those of the legs it shows alive
 // once the array is idle and in sync. nullopt when none goes now.

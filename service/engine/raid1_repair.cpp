@@ -18,7 +18,9 @@ bool contains(const std::vector<model::Uuid>& uuids, const model::Uuid& uuid)
     return std::find(uuids.begin(), uuids.end(), uuid) != uuids.end();
 }
 
-const model::Uuid* leg_member(const model::Raid1Leg& leg)
+}  // namespace
+
+const model::Uuid* raid1_leg_member(const model::Raid1Leg& leg)
 {
     if (!leg.meta.empty())
         return &leg.meta.front().member;
@@ -27,7 +29,54 @@ const model::Uuid* leg_member(const model::Raid1Leg& leg)
     return nullptr;
 }
 
-}  // namespace
+std::vector<model::Uuid> unusable_members(const model::Pool& pool, const std::vector<model::Uuid>& missing)
+{
+    std::vector<model::Uuid> unusable = missing;
+    for (const auto& member : pool.members)
+        if (member.failed && !contains(unusable, member.uuid))
+            unusable.push_back(member.uuid);
+    return unusable;
+}
+
+Result<std::vector<allocator::LegAllocation>> allocate_new_raid1_legs(const model::Pool& pool,
+                                                                      const model::Volume& array,
+                                                                      std::uint32_t count,
+                                                                      const std::vector<model::Uuid>& unusable,
+                                                                      const std::vector<model::Uuid>& allowed)
+{
+    const auto& raid = std::get<model::Raid1Layout>(array.layout);
+    std::vector<model::Uuid> array_members;
+    for (const auto& leg : raid.legs)
+        if (const auto* member = raid1_leg_member(leg))
+            array_members.push_back(*member);
+    std::vector<model::Uuid> exclude = unusable;
+    for (const auto& member : array_members)
+        if (!contains(exclude, member))
+            exclude.push_back(member);
+    for (const auto& member : allowed) {
+        if (!model::find_member(pool, member))
+            return fail(ErrorCode::NotFound,
+                        fmt::format("{} is not a member of pool '{}'", member.to_string(), pool.name));
+        if (contains(unusable, member))
+            return fail(ErrorCode::InvalidArgument,
+                        fmt::format("member {} is failed or missing; it cannot hold a new image", member.to_string()));
+        if (contains(array_members, member))
+            return fail(ErrorCode::InvalidArgument,
+                        fmt::format("member {} already holds an image of raid1 volume '{}'; each image needs a "
+                                    "member of its own",
+                                    member.to_string(), array.name));
+    }
+    if (!allowed.empty())
+        for (const auto& member : pool.members)
+            if (!contains(allowed, member.uuid) && !contains(exclude, member.uuid))
+                exclude.push_back(member.uuid);
+
+    const auto data_extents = model::extent_count(raid.legs.front().data);
+    auto legs = allocator::allocate_raid1_legs(pool, count, data_extents, exclude);
+    if (!legs)
+        return std::unexpected(from_model(legs.error()));
+    return std::move(*legs);
+}
 
 bool raid1_rebuilding(const model::Volume& volume)
 {
@@ -50,19 +99,13 @@ Result<Raid1Repair> repair_raid1(const model::Pool& pool, const model::Uuid& arr
                                 name));
 
     // A member that cannot hold an image: failed in the model, or not found.
-    std::vector<model::Uuid> unusable = choice.missing;
-    for (const auto& member : pool.members)
-        if (member.failed && !contains(unusable, member.uuid))
-            unusable.push_back(member.uuid);
+    const auto unusable = unusable_members(pool, choice.missing);
 
     std::vector<std::uint32_t> slots;
-    std::vector<model::Uuid> array_members;
     bool has_source = false;
     for (std::uint32_t slot = 0; slot < raid->legs.size(); ++slot) {
         const auto& leg = raid->legs[slot];
-        const auto* member = leg_member(leg);
-        if (member)
-            array_members.push_back(*member);
+        const auto* member = raid1_leg_member(leg);
         if (leg.tracked_image)
             continue;
         if (member && contains(unusable, *member))
@@ -86,32 +129,10 @@ Result<Raid1Repair> repair_raid1(const model::Pool& pool, const model::Uuid& arr
                                 "rebuilt): there is no image to rebuild from",
                                 name));
 
-    std::vector<model::Uuid> exclude = unusable;
-    for (const auto& member : array_members)
-        if (!contains(exclude, member))
-            exclude.push_back(member);
-    for (const auto& allowed : choice.allowed) {
-        if (!model::find_member(pool, allowed))
-            return fail(ErrorCode::NotFound,
-                        fmt::format("{} is not a member of pool '{}'", allowed.to_string(), pool.name));
-        if (contains(unusable, allowed))
-            return fail(ErrorCode::InvalidArgument,
-                        fmt::format("member {} is failed or missing; it cannot hold a new image", allowed.to_string()));
-        if (contains(array_members, allowed))
-            return fail(ErrorCode::InvalidArgument,
-                        fmt::format("member {} already holds an image of raid1 volume '{}'; each image needs a "
-                                    "member of its own",
-                                    allowed.to_string(), name));
-    }
-    if (!choice.allowed.empty())
-        for (const auto& member : pool.members)
-            if (!contains(choice.allowed, member.uuid) && !contains(exclude, member.uuid))
-                exclude.push_back(member.uuid);
-
-    const auto data_extents = model::extent_count(raid->legs.front().data);
-    auto legs = allocator::allocate_raid1_legs(pool, static_cast<std::uint32_t>(slots.size()), data_extents, exclude);
+    auto legs = allocate_new_raid1_legs(pool, **volume, static_cast<std::uint32_t>(slots.size()), unusable,
+                                        choice.allowed);
     if (!legs)
-        return std::unexpected(from_model(legs.error()));
+        return std::unexpected(legs.error());
 
     Raid1Repair repair{pool, slots};
     auto& next_raid = std::get<model::Raid1Layout>(model::find_volume(repair.next, array)->layout);

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "service/allocator/extent_allocator.hpp"
 #include "service/engine/engine_error.hpp"
 #include "service/model/pool_model.hpp"
 
@@ -54,5 +55,20 @@ Result<std::optional<model::Pool>> finish_raid1_rebuild(const model::Pool& pool,
 
 // Whether a leg of the raid1 `volume` is marked rebuilding; false for other kinds.
 bool raid1_rebuilding(const model::Volume& volume);
+
+// Shared with raid1_images.hpp (Raid1.AddImage).
+// The member a leg lives on (its metadata's, else its data's); nullptr for a leg with none.
+const model::Uuid* raid1_leg_member(const model::Raid1Leg& leg);
+// The members that cannot hold an image: `missing` and those the model marks failed.
+std::vector<model::Uuid> unusable_members(const model::Pool& pool, const std::vector<model::Uuid>& missing);
+// `count` new legs for the raid1 `array` (each one metadata extent and as many data extents as
+// its first leg), each on its own member, none in `unusable` nor holding a leg of the array,
+// and in `allowed` when that is given. NotFound (an allowed uuid is not a member);
+// InvalidArgument (an allowed member is unusable or holds a leg of the array); NoSpace.
+Result<std::vector<allocator::LegAllocation>> allocate_new_raid1_legs(const model::Pool& pool,
+                                                                      const model::Volume& array,
+                                                                      std::uint32_t count,
+                                                                      const std::vector<model::Uuid>& unusable,
+                                                                      const std::vector<model::Uuid>& allowed);
 
 }  // namespace volumes::engine

@@ -102,6 +102,10 @@ std::optional<Call> AuthorizationWorld::valid_call(const std::string& interface,
         return on(mirror, CallArguments());
     if (key == "Raid1.Repair")
         return on(mirror, CallArguments());
+    if (key == "Raid1.AddImage")
+        return on(mirror, CallArguments());
+    if (key == "Raid1.RemoveImage")
+        return on(mirror, CallArguments().u(1));
     if (key == "Raid1.Split")
         return on(split_mirror, CallArguments().s("standalone"));
     if (key == "TrackedImage.Merge")

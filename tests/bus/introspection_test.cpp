@@ -79,6 +79,13 @@ TEST_F(BusIntrospection, EveryObjectKindShowsTheContractsInterfaces)
     expect_matches_contract(pool, {pool_interface});
     expect_matches_contract(linear, {volume_interface});
     expect_matches_contract(mirror, {volume_interface, raid1_interface});
+    // The contract the comparison reads has the raid1 image methods (issue 16), as exported.
+    const auto raid1_methods = parse_introspection(run_busctl_introspect({"--xml-interface"}, mirror))
+                                   .at(raid1_interface)
+                                   .methods;
+    EXPECT_EQ(raid1_methods.at("Repair"), "in(options:a{sv}) out(job:o)");
+    EXPECT_EQ(raid1_methods.at("AddImage"), "in(options:a{sv}) out(job:o)");
+    EXPECT_EQ(raid1_methods.at("RemoveImage"), "in(slot:u, options:a{sv}) out()");
     expect_matches_contract(image, {volume_interface, tracked_image_interface});
     const auto snapshot = call_ok(*bus, {linear, volume_interface, "CreateSnapshot",
                                          CallArguments().s("snap").t(4 * mib).options().words()});

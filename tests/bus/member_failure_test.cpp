@@ -4,8 +4,9 @@
 // changes; a member missing at start leaves the raid1 degraded and the linear volume on it
 // unavailable, and when it comes back it rejoins and resyncs only what was written meanwhile.
 // Raid1.Repair replaces the image on a failed member with one on the third member and its
-// job follows the rebuild to its end. A disk that dies and answers again while volumesd runs
-// is re-added by itself.
+// job follows the rebuild to its end. Raid1.AddImage gives a two-image array a third image
+// whose sync a job follows, and Raid1.RemoveImage takes one away again. A disk that dies and
+// answers again while volumesd runs is re-added by itself.
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -654,6 +655,188 @@ TEST_F(BusMemberFailure, RepairOntoTheThirdMember)
     EXPECT_EQ(live_table_text(raid_dm).find("rebuild"), std::string::npos) << live_table_text(raid_dm);
     EXPECT_TRUE(holds(array, 0, 8 * mib, 12));
     EXPECT_TRUE(holds(array, 8 * mib, raid_bytes - 8 * mib, 7));
+}
+
+// Raid1.AddImage and Raid1.RemoveImage (issue 16), as lvm2's lvconvert -m+1 and -m-1: a
+// two-image array holding checksummed data gets a third image on the third member; its job
+// follows the sync to its end, the three images are then alike and the array no longer loads
+// with "rebuild". Then slot 0 goes, the case where the images after it move down a slot:
+// two images, both still alike and holding the data, the removed image's extents free, and
+// so after the array is assembled again; the same with slot 0 removed while the array is
+// inactive. Every refusal on the way changes nothing.
+TEST_F(BusMemberFailure, AddImageThenRemoveImage)
+{
+    auto& members = make_members(3);
+    const std::string pool_name = "images";
+    const auto pool = create_pool(pool_name, members.paths());
+    const auto raid = create_volume(pool, "mir", raid_bytes, {{"kind", "s", "raid1"}});
+    const auto raid_dm = dm_name(pool_name, "mir");
+    wait_raid1_in_sync(raid);
+    const auto array = mapper(raid_dm);
+    ASSERT_TRUE(writes(array, 0, raid_bytes, 31));
+    wait_raid1_in_sync(raid);
+    const auto whole = digest(array, 0, raid_bytes);
+
+    const auto slots = slot_members(pool, raid, raid_dm);
+    ASSERT_EQ(slots.size(), 2u);
+    unsigned spare = 0;
+    while (spare == slots[0] || spare == slots[1])
+        ++spare;
+    const auto spare_uuid = member_uuid(pool, spare);
+    const auto members_words = [&](const std::string& member) {
+        return std::vector<std::string>{"a{sv}", "1", "members", "as", "1", member};
+    };
+    const auto remove_words = [](std::uint32_t slot) { return CallArguments().u(slot).options().words(); };
+    const auto refused_unchanged = [&](const std::vector<std::string>& words, const char* method,
+                                       const std::string& error, const std::string& text) {
+        SCOPED_TRACE(fmt::format("{} {}", method, fmt::join(words, " ")));
+        const auto before = take_snapshot(*bus, members.paths());
+        const auto outcome = call(*bus, {raid, raid1_interface, method, words});
+        EXPECT_EQ(outcome.error, "org.example.Volumes.Error." + error) << outcome.describe();
+        EXPECT_NE(outcome.text.find(text), std::string::npos) << outcome.describe();
+        const auto changed = differences(before, take_snapshot(*bus, members.paths()));
+        EXPECT_TRUE(changed.empty()) << fmt::format("{}", fmt::join(changed, "\n"));
+    };
+
+    // A two-image array keeps both; onto a member that already holds an image: refused.
+    refused_unchanged(remove_words(0), "RemoveImage", "InvalidArgument", "at least two");
+    refused_unchanged(members_words(members.path(slots[0])), "AddImage", "InvalidArgument", "already holds an image");
+
+    const auto extent = property_as<std::uint64_t>(pool, pool_interface, "ExtentSize");
+    const auto leg_extents = raid_bytes / extent + 1;  // the image and its metadata extent
+    const auto free_before = property_as<std::uint64_t>(pool, pool_interface, "Free");
+
+    const auto added = call(*bus, {raid, raid1_interface, "AddImage", members_words(members.path(spare))});
+    ASSERT_TRUE(added.ok()) << added.describe();
+    const auto job = added.text;
+    // The table is read before Finished: a job not finished then had not reloaded the array yet.
+    const auto table_at_reply = live_table_text(raid_dm);
+    const auto finished_at_reply = show(job, job_interface, "Finished");
+    RecordProperty("table_at_reply", table_at_reply);
+    if (finished_at_reply != "true")
+        EXPECT_NE(table_at_reply.find(" rebuild 2 "), std::string::npos)
+            << "the new image is not loaded with rebuild while the job runs: " << table_at_reply;
+    EXPECT_EQ(show(job, job_interface, "Operation"), "raid1-add-image");
+    EXPECT_EQ(property_as<std::uint64_t>(pool, pool_interface, "Free"), free_before - leg_extents * extent)
+        << "the new image's extents";
+
+    const auto started = std::chrono::steady_clock::now();
+    const bool ended = pump_until(*bus, [&] { return show(job, job_interface, "Finished") == "true"; },
+                                  std::chrono::seconds(300));
+    RecordProperty("ms_to_add_job_end", std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                           std::chrono::steady_clock::now() - started)
+                                                           .count()));
+    ASSERT_TRUE(ended) << "the add-image job did not finish: Progress " << show(job, job_interface, "Progress")
+                       << "; " << describe_raid(raid, raid_dm);
+    EXPECT_EQ(show(job, job_interface, "Success"), "true") << show(job, job_interface, "Message");
+    EXPECT_TRUE(wait_health(raid, "ok", health_timeout)) << describe_raid(raid, raid_dm);
+    const auto table_added = live_table_text(raid_dm);
+    EXPECT_EQ(table_added.find("rebuild"), std::string::npos)
+        << "the array is still loaded with rebuild after the job ended: " << table_added;
+    const auto three = slot_members(pool, raid, raid_dm);
+    ASSERT_EQ(three.size(), 3u) << show(raid, raid1_interface, "Images");
+    EXPECT_EQ(three[0], slots[0]);
+    EXPECT_EQ(three[1], slots[1]);
+    EXPECT_EQ(three[2], spare) << "the new image is not on the member asked for";
+    for (unsigned slot = 0; slot < 3; ++slot)
+        EXPECT_EQ(slot_health(raid, slot), "alive") << slot;
+    const auto rimage = [&](unsigned slot) { return mapper(fmt::format("{}_rimage_{}", raid_dm, slot)); };
+    try {
+        for (unsigned slot = 0; slot < 3; ++slot)
+            EXPECT_EQ(digest(rimage(slot), 0, raid_bytes), whole) << "image " << slot << " differs from the array";
+    } catch (const std::exception& error) {
+        ADD_FAILURE() << "reading the images: " << error.what();
+    }
+    EXPECT_TRUE(holds(array, 0, raid_bytes, 31));
+
+    // Every member holds an image now; no slot 3; AddImage of a fourth: no room outside the array.
+    refused_unchanged(remove_words(3), "RemoveImage", "InvalidArgument", "0 to 2");
+    refused_unchanged(CallArguments().options().words(), "AddImage", "NoSpace", "");
+
+    // Slot 0 goes: slots 1 and 2 move down to 0 and 1.
+    const auto free_with_three = property_as<std::uint64_t>(pool, pool_interface, "Free");
+    const auto removed = call(*bus, {raid, raid1_interface, "RemoveImage", remove_words(0)});
+    ASSERT_TRUE(removed.ok()) << removed.describe();
+    EXPECT_EQ(property_as<std::uint64_t>(pool, pool_interface, "Free"), free_with_three + leg_extents * extent)
+        << "the removed image's extents are not free";
+    EXPECT_EQ(table_slot(raid_dm, 2).rfind("<no slot 2", 0), 0u) << live_table_text(raid_dm);
+    for (const auto* role : {"_rimage_2", "_rmeta_2"}) {
+        const auto info = dm::info(kmod::DeviceId::by_name(raid_dm + role));
+        EXPECT_TRUE(info && !info->exists) << raid_dm << role << " is still there";
+    }
+    const auto two = slot_members(pool, raid, raid_dm);
+    ASSERT_EQ(two.size(), 2u) << show(raid, raid1_interface, "Images");
+    EXPECT_EQ(two[0], slots[1]);
+    EXPECT_EQ(two[1], spare);
+    wait_raid1_in_sync(raid);
+    EXPECT_TRUE(wait_health(raid, "ok", health_timeout)) << describe_raid(raid, raid_dm);
+    RecordProperty("status_after_remove", describe_raid(raid, raid_dm));
+    EXPECT_TRUE(holds(array, 0, raid_bytes, 31));
+    try {
+        EXPECT_EQ(digest(array, 0, raid_bytes), whole);
+        for (unsigned slot = 0; slot < 2; ++slot)
+            EXPECT_EQ(digest(rimage(slot), 0, raid_bytes), whole) << "image " << slot << " differs from the array";
+    } catch (const std::exception& error) {
+        ADD_FAILURE() << "reading the images: " << error.what();
+    }
+    // Writes after the removal reach both images.
+    ASSERT_TRUE(writes(array, 0, 4 * mib, 32));
+    wait_raid1_in_sync(raid);
+    try {
+        const auto written = digest(array, 0, 4 * mib);
+        for (unsigned slot = 0; slot < 2; ++slot)
+            EXPECT_EQ(digest(rimage(slot), 0, 4 * mib), written) << "image " << slot;
+    } catch (const std::exception& error) {
+        ADD_FAILURE() << "reading the images: " << error.what();
+    }
+
+    // Down to two images: refused, nothing changed.
+    refused_unchanged(remove_words(1), "RemoveImage", "InvalidArgument", "at least two");
+
+    // Deactivated and activated, the array is assembled from the superblocks written since:
+    // the same images, in sync, the data.
+    const auto reassembled = [&](const std::vector<unsigned>& expected, const char* when) {
+        SCOPED_TRACE(when);
+        EXPECT_TRUE(wait_health(raid, "ok", health_timeout)) << describe_raid(raid, raid_dm);
+        wait_raid1_in_sync(raid);
+        EXPECT_EQ(live_table_text(raid_dm).find("rebuild"), std::string::npos) << live_table_text(raid_dm);
+        EXPECT_EQ(slot_members(pool, raid, raid_dm), expected);
+        EXPECT_TRUE(holds(array, 0, 4 * mib, 32));
+        EXPECT_TRUE(holds(array, 4 * mib, raid_bytes - 4 * mib, 31));
+        try {
+            const auto now = digest(array, 0, raid_bytes);
+            for (unsigned slot = 0; slot < expected.size(); ++slot)
+                EXPECT_EQ(digest(rimage(slot), 0, raid_bytes), now) << "image " << slot;
+        } catch (const std::exception& error) {
+            ADD_FAILURE() << "reading the images: " << error.what();
+        }
+    };
+    call_volume(raid, "Deactivate");
+    call_volume(raid, "Activate");
+    reassembled(two, "after the active removal of slot 0, deactivated and activated");
+
+    // An inactive array: a third image again (on the member slot 0 was on), then slot 0 goes
+    // while the array is down, and it activates with slots 1 and 2 in slots 0 and 1.
+    const auto again = call(*bus, {raid, raid1_interface, "AddImage", CallArguments().options().words()});
+    ASSERT_TRUE(again.ok()) << again.describe();
+    ASSERT_TRUE(pump_until(*bus, [&] { return show(again.text, job_interface, "Finished") == "true"; },
+                           std::chrono::seconds(300)))
+        << describe_raid(raid, raid_dm);
+    EXPECT_EQ(show(again.text, job_interface, "Success"), "true") << show(again.text, job_interface, "Message");
+    const auto three_again = slot_members(pool, raid, raid_dm);
+    ASSERT_EQ(three_again.size(), 3u);
+    EXPECT_EQ(three_again[2], slots[0]);
+    call_volume(raid, "Deactivate");
+    const auto removed_inactive = call(*bus, {raid, raid1_interface, "RemoveImage", remove_words(0)});
+    ASSERT_TRUE(removed_inactive.ok()) << removed_inactive.describe();
+    EXPECT_EQ(show(raid, volume_interface, "Active"), "false");
+    call_volume(raid, "Activate");
+    reassembled({three_again[1], three_again[2]}, "after slot 0 was removed while inactive");
+
+    // A restart keeps it so.
+    stop_volumesd(*bus);
+    start_volumesd_by_a_call();
+    reassembled({three_again[1], three_again[2]}, "after a restart");
 }
 
 // A transient failure heals by itself (lvm2 issue 120's complaint): the disk under slot 1 dies

@@ -144,5 +144,29 @@ TEST_F(VolumectlRaid1, SplitTurnsTheImageIntoAVolume)
     EXPECT_EQ(volumectl({"show", "tank/mirror_image_2"}).status, 4);
 }
 
+// remove-image and add-image (issue 16): slot 2 of the three-image mirror goes, and an image
+// comes back on the member it freed, add-image waiting for its job. Refusals change nothing.
+TEST_F(VolumectlRaid1, RemoveImageThenAddImage)
+{
+    expect_refused_unchanged({"add-image", "tank/mirror"}, 10);        // NoSpace: every member holds an image
+    expect_refused_unchanged({"remove-image", "tank/mirror", "3"}, 2);  // no slot 3
+
+    const auto removed = volumectl_json({"remove-image", "tank/mirror", "2"});
+    EXPECT_EQ(removed.at("object"), mirror);
+    EXPECT_EQ(removed.at("removed_slot"), 2);
+    EXPECT_EQ(show_volume("tank/mirror").at("raid1").at("images").size(), 2u);
+    expect_refused_unchanged({"remove-image", "tank/mirror", "1"}, 2);  // a raid1 keeps two
+
+    const auto added = volumectl_json({"add-image", "tank/mirror"});
+    EXPECT_EQ(added.at("object"), mirror);
+    EXPECT_EQ(added.at("job").at("operation"), "raid1-add-image");
+    EXPECT_EQ(added.at("job").at("finished"), true);
+    EXPECT_EQ(added.at("job").at("success"), true) << added.dump();
+    const auto images = show_volume("tank/mirror").at("raid1").at("images");
+    ASSERT_EQ(images.size(), 3u) << images.dump();
+    for (const auto& image : images)
+        EXPECT_EQ(image.at("health"), "alive") << images.dump();
+}
+
 }  // namespace
 }  // namespace volumes::test

@@ -54,6 +54,9 @@ public:
                        sdbus::Result<sdbus::ObjectPath> result) = 0;
     virtual void merge_tracked_image(CallContext call, VolumeRef image, sdbus::Result<sdbus::ObjectPath> result) = 0;
     virtual void repair_raid1(CallContext call, VolumeRef array, sdbus::Result<sdbus::ObjectPath> result) = 0;
+    virtual void add_raid1_image(CallContext call, VolumeRef array, sdbus::Result<sdbus::ObjectPath> result) = 0;
+    virtual void remove_raid1_image(CallContext call, VolumeRef array, std::uint32_t slot,
+                                    sdbus::Result<> result) = 0;
 
     virtual void merge_snapshot(CallContext call, VolumeRef snapshot, sdbus::Result<sdbus::ObjectPath, bool> result) = 0;
 

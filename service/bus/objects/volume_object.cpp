@@ -116,6 +116,16 @@ private:
         calls_.repair_raid1(current_call(object_, std::move(options)), ref(state_), std::move(result));
     }
 
+    void AddImage(sdbus::Result<sdbus::ObjectPath>&& result, std::map<std::string, sdbus::Variant> options) override
+    {
+        calls_.add_raid1_image(current_call(object_, std::move(options)), ref(state_), std::move(result));
+    }
+
+    void RemoveImage(sdbus::Result<>&& result, uint32_t slot, std::map<std::string, sdbus::Variant> options) override
+    {
+        calls_.remove_raid1_image(current_call(object_, std::move(options)), ref(state_), slot, std::move(result));
+    }
+
     std::vector<sdbus::Struct<uint32_t, std::string, std::string>> Images() override
     {
         std::vector<sdbus::Struct<uint32_t, std::string, std::string>> images;

@@ -76,4 +76,33 @@ void RequestHandler::repair_raid1(CallContext call, VolumeRef array, sdbus::Resu
     });
 }
 
+void RequestHandler::add_raid1_image(CallContext call, VolumeRef array, sdbus::Result<sdbus::ObjectPath> result)
+{
+    // The new image's sync is the job the call answers with.
+    pipeline_.run(call, std::move(result), Method<engine::AddImageRequest, std::uint32_t, Path>{
+        .action = action::manage,
+        .target = {array.pool, array.volume, "AddImage"},
+        .parse = [options = call.options] { return parse_repair(options); },
+        .run = [array](engine::Engine& engine, const engine::AddImageRequest& request) {
+            return engine.add_raid1_image(array.pool, array.volume, request);
+        },
+        .answer = [this, array](Reply<Path>& reply, const std::uint32_t&, uid_t uid) {
+            reply.reply(Path(start_sync_job(array.pool, array.volume, "raid1-add-image", uid)));
+        },
+    });
+}
+
+void RequestHandler::remove_raid1_image(CallContext call, VolumeRef array, std::uint32_t slot, sdbus::Result<> result)
+{
+    pipeline_.run(call, std::move(result), Method<Done, Done>{
+        .action = action::manage,
+        .target = {array.pool, array.volume, "RemoveImage"},
+        .parse = no_options(call.options),
+        .run = [array, slot](engine::Engine& engine, const Done&) {
+            return done(engine.remove_raid1_image(array.pool, array.volume, slot));
+        },
+        .answer = answer_nothing,
+    });
+}
+
 }  // namespace volumes::bus

@@ -72,6 +72,8 @@ public:
                sdbus::Result<sdbus::ObjectPath> result) override;
     void merge_tracked_image(CallContext call, VolumeRef image, sdbus::Result<sdbus::ObjectPath> result) override;
     void repair_raid1(CallContext call, VolumeRef array, sdbus::Result<sdbus::ObjectPath> result) override;
+    void add_raid1_image(CallContext call, VolumeRef array, sdbus::Result<sdbus::ObjectPath> result) override;
+    void remove_raid1_image(CallContext call, VolumeRef array, std::uint32_t slot, sdbus::Result<> result) override;
     void merge_snapshot(CallContext call, VolumeRef snapshot, sdbus::Result<sdbus::ObjectPath, bool> result) override;
     void create_thin(CallContext call, VolumeRef thin_pool, std::string name, std::uint64_t virtual_size,
                      sdbus::Result<sdbus::ObjectPath> result) override;

@@ -62,6 +62,8 @@ public:
     void split(CallContext, VolumeRef, std::string, sdbus::Result<sdbus::ObjectPath>) override {}
     void merge_tracked_image(CallContext, VolumeRef, sdbus::Result<sdbus::ObjectPath>) override {}
     void repair_raid1(CallContext, VolumeRef, sdbus::Result<sdbus::ObjectPath>) override {}
+    void add_raid1_image(CallContext, VolumeRef, sdbus::Result<sdbus::ObjectPath>) override {}
+    void remove_raid1_image(CallContext, VolumeRef, std::uint32_t, sdbus::Result<>) override {}
     void merge_snapshot(CallContext, VolumeRef, sdbus::Result<sdbus::ObjectPath, bool>) override {}
     void create_thin(CallContext, VolumeRef, std::string, std::uint64_t, sdbus::Result<sdbus::ObjectPath>) override {}
     void reserve_metadata_snap(CallContext, VolumeRef,

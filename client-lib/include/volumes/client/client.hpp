@@ -104,6 +104,11 @@ public:
     // option "members"): device paths or member uuids the new images may go on; empty: any.
     std::string repair_raid1(const std::string& raid1, const std::vector<std::string>& members = {},
                              const Options& options = {});
+    // Raid1.AddImage: returns the job that follows the sync of the new image; `members` as for
+    // repair_raid1. Raid1.RemoveImage: the image at `slot` goes, the later slots move down.
+    std::string add_raid1_image(const std::string& raid1, const std::vector<std::string>& members = {},
+                                const Options& options = {});
+    void remove_raid1_image(const std::string& raid1, std::uint32_t slot, const Options& options = {});
     // org.example.Volumes.TrackedImage: returns the resync job
     std::string merge_tracked_image(const std::string& image, const Options& options = {});
     // org.example.Volumes.Snapshot
