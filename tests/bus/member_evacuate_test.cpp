@@ -22,6 +22,7 @@
 #include "service/metadata/label.hpp"
 #include "service/metadata/pool_reader.hpp"
 #include "state_snapshot.hpp"
+#include "volumesd_control.hpp"
 #include "tests/kernel/support/block_io.hpp"
 
 namespace volumes::test {
@@ -254,6 +255,50 @@ TEST_F(BusMemberEvacuate, ACancelledMoveLeavesEverythingAsBefore)
     // A second Cancel of the finished job is refused.
     const auto again = call(*bus, {job, job_interface, "Cancel", CallArguments().options().words()});
     EXPECT_EQ(again.error, "org.example.Volumes.Error.Busy") << again.describe();
+}
+
+// volumesd stops while the copy runs: started again, it finds the move in the metadata, keeps
+// the copies (their tables unchanged) and follows them with a new job to the end.
+TEST_F(BusMemberEvacuate, AMoveGoesOnAfterARestart)
+{
+    members_ = std::make_unique<FailingMembers>(2);
+    auto& members = *members_;
+    const std::string name = "rs";
+    const auto pool = create_pool(name, members.paths());
+    constexpr std::uint64_t lin_bytes = 24 * mib;
+    create_volume(pool, "lin", lin_bytes);
+    const auto lin_under = members_under(fmt::format("volumes-{}-lin", name));
+    ASSERT_EQ(lin_under.size(), 1u);
+    const unsigned leaving = *lin_under.begin();
+    write_pattern(mapper(name, "lin"), 0, lin_bytes, 51);
+
+    const auto moved =
+        call(*bus, {pool, pool_interface, "EvacuateMember",
+                    CallArguments().s(members.path(leaving)).options({{"remove", "b", "true"}, {"max_rate", "u", "512"}})
+                        .words()});
+    ASSERT_TRUE(moved.ok()) << moved.describe();
+    ASSERT_TRUE(pump_until(*bus, [&] { return property_as<double>(moved.text, job_interface, "Progress") > 0.0; },
+                           std::chrono::seconds(60)));
+    ASSERT_EQ(show(moved.text, job_interface, "Finished"), "false") << "the copy ended before the restart";
+    const auto copies = move_devices();
+    ASSERT_FALSE(copies.empty());
+
+    stop_volumesd(*bus);
+    (void)show(manager_path, manager_interface, "Version");  // bus activation starts it again
+    ASSERT_TRUE(volumesd_running(*bus));
+    EXPECT_EQ(move_devices(), copies);
+    std::string job;
+    for (const auto& object : exported_objects(*bus))
+        if (object.find("/jobs/") != std::string::npos && show(object, job_interface, "Operation") == "member-evacuate")
+            job = object;
+    ASSERT_FALSE(job.empty()) << "no job follows the move after the restart";
+    EXPECT_EQ(show(job, job_interface, "Cancelable"), "true");
+    wait_job_finished(job, job_timeout);
+    EXPECT_EQ(show(job, job_interface, "Success"), "true") << show(job, job_interface, "Message");
+    EXPECT_FALSE(has_label(members.path(leaving)));
+    EXPECT_FALSE(members_under(fmt::format("volumes-{}-lin", name)).contains(leaving));
+    EXPECT_TRUE(move_devices().empty());
+    EXPECT_TRUE(holds_pattern(mapper(name, "lin"), 0, lin_bytes, 51));
 }
 
 }  // namespace
