@@ -190,6 +190,16 @@ void Client::remove_member(const std::string& pool, const std::string& device, c
     translated([&] { PoolCalls(impl_->bus(), pool).RemoveMember(device, to_dbus(options)); });
 }
 
+std::string Client::evacuate_member(const std::string& pool, const std::string& device, bool remove,
+                                    std::optional<std::uint32_t> max_rate_kibs, const Options& options)
+{
+    auto dbus_options = to_dbus(options);
+    dbus_options.insert_or_assign("remove", sdbus::Variant(remove));
+    if (max_rate_kibs)
+        dbus_options.insert_or_assign("max_rate", sdbus::Variant(*max_rate_kibs));
+    return translated([&] { return PoolCalls(impl_->bus(), pool).EvacuateMember(device, dbus_options); });
+}
+
 std::string Client::create_snapshot(const std::string& volume, const std::string& name, std::uint64_t cow_size,
                                     const Options& options)
 {

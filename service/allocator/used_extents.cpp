@@ -39,6 +39,10 @@ model::ExtentMap used_extents(const model::Pool& pool)
     model::ExtentMap used;
     for (const auto& volume : pool.volumes)
         std::visit(Collect{used}, volume.layout);
+    // A move's destinations are taken from its start, so nothing else is put there meanwhile.
+    if (pool.extent_move)
+        for (const auto& moved : pool.extent_move->runs)
+            append(used, moved.to);
     return used;
 }
 

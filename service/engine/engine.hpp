@@ -16,6 +16,7 @@
 #include "service/planner/plan.hpp"
 #include "service/engine/autoextend_changes.hpp"
 #include "service/engine/engine_error.hpp"
+#include "service/engine/extent_move.hpp"
 #include "service/engine/managed_pool.hpp"
 #include "service/engine/pool_creation.hpp"
 #include "service/engine/raid1_images.hpp"
@@ -245,6 +246,25 @@ public:
     Result<void> set_volume_autoextend(std::string_view pool, std::string_view volume,
                                        const std::optional<model::AutoextendPolicy>& policy);
     // ---- end of autoextend
+
+    // ---- Extent moves (engine_extent_move.cpp, decided by extent_move.hpp)
+    // Starts moving every extent off the member (a device path or a member uuid) in one
+    // transaction (engine::start_extent_move): the kernel then copies each run to its
+    // destination through a temporary raid1.
+    Result<void> start_extent_move(std::string_view pool, const std::string& device, const ExtentMoveRequest& request);
+    // How far the copies are, read from the kernel; `moving` false when no move is under way.
+    // Failed when a copy lost a leg. Never waits for a mutation.
+    Result<ExtentMoveProgress> extent_move_progress(std::string_view pool) const;
+    // Once every copy is in sync: one transaction puts the destinations in the volumes' maps
+    // (their tables reload onto them, the temporary devices go), then, if the move was asked
+    // to, the member leaves the pool as remove_member does. Copying before (nothing done, or
+    // the copies started when a crash had come between the move's two commits).
+    // NotFound when no move is under way.
+    Result<ExtentMoveEnd> finish_extent_move(std::string_view pool);
+    // One transaction drops the move: the tables reload onto the runs as they were, the
+    // temporary devices go, the destinations are free. InvalidArgument when none is under way.
+    Result<void> cancel_extent_move(std::string_view pool);
+    // ---- end of extent moves
 
 private:
     explicit Engine(kmod::KernelTargets targets) : targets_(std::move(targets)) {}

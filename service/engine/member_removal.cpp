@@ -41,6 +41,10 @@ Result<model::Pool> without_member(const model::Pool& pool, const model::Uuid& m
     if (found == pool.members.end())
         return fail(ErrorCode::NotFound,
                     fmt::format("{} is not a member of pool '{}'", member.to_string(), pool.name));
+    if (pool.extent_move)
+        return fail(ErrorCode::Busy, fmt::format("pool '{}' is moving the extents of member {}: wait for its job, "
+                                                 "or cancel it",
+                                                 pool.name, pool.extent_move->member.to_string()));
     if (pool.members.size() == 1)
         return fail(ErrorCode::InvalidArgument,
                     fmt::format("{} is the last member of pool '{}': destroy the pool instead", member.to_string(),
@@ -51,7 +55,8 @@ Result<model::Pool> without_member(const model::Pool& pool, const model::Uuid& m
         for (const auto& name : users)
             listed += fmt::format("{}'{}'", listed.empty() ? "" : ", ", name);
         return fail(ErrorCode::InUse,
-                    fmt::format("member {} of pool '{}' holds extents of {}: remove or move them first",
+                    fmt::format("member {} of pool '{}' holds extents of {}: Pool.EvacuateMember (volumectl "
+                                "evacuate) moves them off it first",
                                 member.to_string(), pool.name, listed));
     }
     model::Pool next = pool;

@@ -12,7 +12,7 @@ namespace volumes::engine {
 
 // The pool without `member`. Refused: NotFound (not a member), InvalidArgument (the last
 // member: destroy the pool instead), InUse (a volume still has extents on it; the message names
-// each one, since moving them off a member is not done).
+// each one and points to Pool.EvacuateMember), Busy (an extent move is under way).
 Result<model::Pool> without_member(const model::Pool& pool, const model::Uuid& member);
 
 // Which of `members` (the member uuids in the pool's order) `device` names: a member uuid, or

@@ -48,6 +48,9 @@ std::vector<kmod::Feature> required_features(const model::Pool& pool)
     for (const auto& volume : pool.volumes)
         if (volume.active)
             std::visit(Needs{features}, volume.layout);
+    // An extent move copies through temporary raid1 arrays (extent_move_devices.hpp).
+    if (pool.extent_move)
+        need(features, kmod::Feature::Raid1);
     return features;
 }
 

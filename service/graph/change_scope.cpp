@@ -81,6 +81,7 @@ model::Pool only(const model::Pool& pool, const std::set<model::Uuid>& volumes)
 {
     model::Pool part{pool.uuid, pool.name, pool.owner, pool.extent_size, pool.members, {},
                      pool.thin_pool_autoextend, pool.snapshot_autoextend};
+    part.extent_move = pool.extent_move;  // the volumes' moved runs map their copies
     for (const auto& volume : pool.volumes)
         if (volumes.contains(volume.uuid))
             part.volumes.push_back(volume);

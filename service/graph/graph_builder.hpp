@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -11,6 +12,7 @@
 #include "kmod/device_number.hpp"
 #include "kmod/error.hpp"
 #include "kmod/table_line.hpp"
+#include "kmod/tables/linear_table.hpp"
 #include "service/graph/derive_graph.hpp"
 #include "service/model/model_error.hpp"
 #include "service/model/pool_model.hpp"
@@ -38,7 +40,15 @@ public:
     model::Result<std::uint64_t> sectors(std::uint64_t bytes, std::string_view what) const;
 
     // One linear segment per extent run, laid end to end, for the device named `device_name`.
-    model::Result<kmod::Table> linear_over(const model::ExtentMap& extents, std::string_view device_name) const;
+    // A run the pool's extent move copies maps its temporary raid1 instead (added to the graph
+    // and to `children`; InvalidArgument without `children`).
+    model::Result<kmod::Table> linear_over(const model::ExtentMap& extents, std::string_view device_name,
+                                           std::vector<std::string>* children = nullptr);
+    // The same straight onto the members, moves or not.
+    model::Result<kmod::Table> linear_on_members(const model::ExtentMap& extents, std::string_view device_name) const;
+    // Where `run` is on its member.
+    model::Result<kmod::LinearSegment> segment_on_member(const model::ExtentRun& run,
+                                                         std::string_view device_name) const;
 
     // What the volume's visible device holds, in sectors (model::volume_size).
     model::Result<std::uint64_t> size(const model::Volume& volume) const;
@@ -63,6 +73,7 @@ private:
     const MemberPlacements& members_;
     const DeviceNumbers& devices_;
     DerivedGraph derived_;
+    std::vector<std::size_t> moves_added_;  // the extent move's runs whose devices are in the graph
 };
 
 // A device with the default suspend mode.

@@ -8,10 +8,11 @@ namespace volumes::graph {
 model::Result<Mapping> linear_mapping(GraphBuilder& graph, const model::Volume& volume,
                                       const model::LinearLayout& layout)
 {
-    auto table = graph.linear_over(layout.data, graph.name(volume));
+    std::vector<std::string> children;
+    auto table = graph.linear_over(layout.data, graph.name(volume), &children);
     if (!table)
         return std::unexpected(table.error());
-    return Mapping{std::move(*table), {}};
+    return Mapping{std::move(*table), std::move(children)};
 }
 
 model::Result<void> add_tracked_image(GraphBuilder& graph, const model::Volume& image,

@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 
 #include "service/model/autoextend_policy.hpp"
+#include "service/model/extent_move_checks.hpp"
 #include "service/model/names.hpp"
 #include "service/model/volume_lookup.hpp"
 
@@ -391,7 +392,7 @@ Result<void> check_activation(const Pool& pool)
 Result<void> check_pool(const Pool& pool)
 {
     // In the order of the rules in pool_checks.hpp, so the message names the first one broken.
-    constexpr std::array<Result<void> (*)(const Pool&), 13> rules{
+    constexpr std::array<Result<void> (*)(const Pool&), 14> rules{
         check_names,
         check_pool_policies,
         check_uuids,
@@ -405,6 +406,7 @@ Result<void> check_pool(const Pool& pool)
         check_thin_ids,
         check_each<ThinLayout, check_thin>,
         check_activation,
+        check_extent_move,
     };
     for (const auto rule : rules)
         if (auto checked = rule(pool); !checked)

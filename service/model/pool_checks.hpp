@@ -21,7 +21,8 @@ namespace volumes::model {
 //   virtual_size a positive multiple of 512, origin_thin_id names a thin of the same pool;
 // - an autoextend policy (the pool's defaults, a thin pool's, a snapshot's): threshold 50..100
 //   and step 1..100 percent (autoextend_policy.hpp);
-// - an active snapshot has an active origin, an active thin an active pool.
+// - an active snapshot has an active origin, an active thin an active pool;
+// - the extent move, if any (extent_move_checks.hpp).
 Result<void> check_pool(const Pool& pool);
 
 }  // namespace volumes::model

@@ -5,6 +5,7 @@
 
 #include <fmt/core.h>
 
+#include "service/model/extent_move_codec.hpp"
 #include "service/model/json_fields.hpp"
 #include "service/model/pool_checks.hpp"
 
@@ -451,6 +452,16 @@ Result<Pool> decode_pool_fields(const json& value)
         return std::unexpected(snapshot_autoextend.error());
     pool.snapshot_autoextend = *snapshot_autoextend;
 
+    if (fields->has("extent_move")) {
+        const auto move = fields->object("extent_move");
+        if (!move)
+            return std::unexpected(move.error());
+        auto decoded = decode_extent_move(**move, "pool.extent_move");
+        if (!decoded)
+            return std::unexpected(decoded.error());
+        pool.extent_move = std::move(*decoded);
+    }
+
     const auto members = fields->array("members");
     if (!members)
         return std::unexpected(members.error());
@@ -506,6 +517,8 @@ json encode_pool(const Pool& pool)
         encoded["owner"] = pool.owner;
     encode_optional_policy(encoded, "thin_pool_autoextend", pool.thin_pool_autoextend);
     encode_optional_policy(encoded, "snapshot_autoextend", pool.snapshot_autoextend);
+    if (pool.extent_move)
+        encoded["extent_move"] = encode_extent_move(*pool.extent_move);
     return encoded;
 }
 

@@ -135,6 +135,34 @@ struct Member {
     bool operator==(const Member&) const = default;
 };
 
+// One run of a volume's extents being copied to other members (Pool.EvacuateMember, as lvm2's
+// pvmove): `from` is a run of the volume's maps exactly as it stands there, `to` its destination
+// (as many extents, none on the member being emptied). While the move lasts the volume's tables
+// map `from` through a temporary raid1 of the two, which copies `from` to `to` and writes to both.
+struct MovedRun {
+    Uuid volume;
+    ExtentRun from;
+    ExtentMap to;
+    bool operator==(const MovedRun&) const = default;
+};
+
+// Every extent of `member` being copied off it. The destinations are the pool's (the allocator
+// never gives them away) until the move is finished (the maps name them instead of the runs
+// moved) or cancelled (they are free again and nothing else changed).
+struct ExtentMove {
+    Uuid member;
+    bool remove_member = false;  // the member leaves the pool once it is empty
+    // The copies run: the temporary raid1s load with "rebuild 1". The move's first commit
+    // leaves it false, so the raid1s come up with nothing to copy and every write already goes
+    // through them (to both legs) before a second commit starts the copies: a copy started
+    // while the volume's table still mapped the member would miss the writes made meanwhile.
+    bool copying = false;
+    // dm-raid's max_recovery_rate for the copies, KiB/s per copy; unset: md's default pace.
+    std::optional<std::uint32_t> max_rate_kibs;
+    std::vector<MovedRun> runs;
+    bool operator==(const ExtentMove&) const = default;
+};
+
 struct Pool {
     Uuid uuid;
     std::string name;
@@ -148,6 +176,8 @@ struct Pool {
     // own; unset: AutoextendPolicy's defaults.
     std::optional<AutoextendPolicy> thin_pool_autoextend;
     std::optional<AutoextendPolicy> snapshot_autoextend;
+    // Set while extents are being moved off a member; written only then.
+    std::optional<ExtentMove> extent_move;
     bool operator==(const Pool&) const = default;
 };
 

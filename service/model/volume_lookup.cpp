@@ -73,7 +73,7 @@ bool same_apart_from_volumes(const Pool& a, const Pool& b)
 {
     return a.uuid == b.uuid && a.name == b.name && a.owner == b.owner && a.extent_size == b.extent_size &&
            a.members == b.members && a.thin_pool_autoextend == b.thin_pool_autoextend &&
-           a.snapshot_autoextend == b.snapshot_autoextend;
+           a.snapshot_autoextend == b.snapshot_autoextend && a.extent_move == b.extent_move;
 }
 
 std::optional<std::uint64_t> volume_size(const Pool& pool, const Volume& volume)

@@ -128,6 +128,7 @@ TEST_F(BusAuthorization, PolkitRuleGrantingManageLetsExactlyManageThrough)
                                                                          {pool_interface, "Destroy"},
                                                                          {pool_interface, "AddMember"},
                                                                          {pool_interface, "RemoveMember"},
+                                                                         {pool_interface, "EvacuateMember"},
                                                                          {raid1_interface, "SplitTrack"},
                                                                          {raid1_interface, "Split"},
                                                                          {tracked_image_interface, "Merge"},

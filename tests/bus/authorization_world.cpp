@@ -84,7 +84,7 @@ std::optional<Call> AuthorizationWorld::valid_call(const std::string& interface,
         return on(spare_pool, CallArguments());
     if (key == "Pool.AddMember")
         return on(spare_pool, CallArguments().s(free_device));
-    if (key == "Pool.RemoveMember")
+    if (key == "Pool.RemoveMember" || key == "Pool.EvacuateMember")
         return on(spare_pool, CallArguments().s(spare_member));
     if (key == "Pool.SetAutoextend")
         return on(pool, CallArguments().s("thin_pool").u(70).u(30));

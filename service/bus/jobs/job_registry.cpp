@@ -28,6 +28,7 @@ std::uint64_t JobRegistry::start(JobDescription description)
     state.operation = std::move(description.operation);
     state.objects = std::move(description.objects);
     state.started_by_uid = description.started_by_uid;
+    state.cancelable = description.cancelable;
     auto id = state.id;
     jobs_.emplace(id, Entry{std::make_unique<JobObject>(connection_, std::move(state), calls_), ProgressEstimate()});
     return id;

@@ -25,6 +25,7 @@ struct JobDescription {
     std::string operation;
     std::vector<std::string> objects;  // object paths
     uid_t started_by_uid = 0;
+    bool cancelable = false;  // Job.Cancel stops it (the caller handles the call)
 };
 
 class JobRegistry {

@@ -38,6 +38,8 @@ public:
     virtual void destroy_pool(CallContext call, std::string pool, sdbus::Result<> result) = 0;
     virtual void add_member(CallContext call, std::string pool, std::string device, sdbus::Result<> result) = 0;
     virtual void remove_member(CallContext call, std::string pool, std::string device, sdbus::Result<> result) = 0;
+    virtual void evacuate_member(CallContext call, std::string pool, std::string device,
+                                 sdbus::Result<sdbus::ObjectPath> result) = 0;
 
     virtual void create_snapshot(CallContext call, VolumeRef volume, std::string name, std::uint64_t cow_size,
                                  sdbus::Result<sdbus::ObjectPath> result) = 0;

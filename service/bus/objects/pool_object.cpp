@@ -43,6 +43,13 @@ private:
                              std::move(result));
     }
 
+    void EvacuateMember(sdbus::Result<sdbus::ObjectPath>&& result, std::string device,
+                        std::map<std::string, sdbus::Variant> options) override
+    {
+        calls_.evacuate_member(current_call(object_, std::move(options)), state_.name, std::move(device),
+                               std::move(result));
+    }
+
     void SetAutoextend(sdbus::Result<>&& result, std::string kind, uint32_t threshold, uint32_t step,
                        std::map<std::string, sdbus::Variant> options) override
     {

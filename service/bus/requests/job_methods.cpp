@@ -21,6 +21,12 @@ void RequestHandler::cancel_job(CallContext call, std::uint64_t job, sdbus::Resu
         if (state->finished)
             return reply->fail(
                 to_bus_error({engine::ErrorCode::Busy, fmt::format("job {} has already finished", job)}));
+        if (state->cancelable)
+            return cancel_move_job(job, [reply](engine::Result<void> cancelled) {
+                if (!cancelled)
+                    return reply->fail(to_bus_error(cancelled.error()));
+                reply->reply();
+            });
         reply->fail(to_bus_error(
             {engine::ErrorCode::NotSupported,
              fmt::format("job {} ({}) cannot be cancelled: the kernel finishes it on its own", job, state->operation)}));

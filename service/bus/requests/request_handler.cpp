@@ -152,6 +152,9 @@ void RequestHandler::export_all()
             if (needs_sync_job(volume))
                 start_sync_job(volume.pool, volume.name, "raid1-sync", 0);
         follow_merges(name, 0);
+        // A move the metadata records started again with the daemon: a job follows it anew.
+        if (auto move = engine_.extent_move_progress(name); move && move->moving)
+            start_move_job(name, 0);
         if (engine_.needs_healing(name))
             pipeline_.heal(name);
     }

@@ -58,6 +58,8 @@ public:
     void destroy_pool(CallContext call, std::string pool, sdbus::Result<> result) override;
     void add_member(CallContext call, std::string pool, std::string device, sdbus::Result<> result) override;
     void remove_member(CallContext call, std::string pool, std::string device, sdbus::Result<> result) override;
+    void evacuate_member(CallContext call, std::string pool, std::string device,
+                         sdbus::Result<sdbus::ObjectPath> result) override;
     void create_snapshot(CallContext call, VolumeRef volume, std::string name, std::uint64_t cow_size,
                          sdbus::Result<sdbus::ObjectPath> result) override;
     void remove_volume(CallContext call, VolumeRef volume, sdbus::Result<> result) override;
@@ -129,6 +131,19 @@ private:
     // Logs a thin pool's mode change and its crossing of the low-water mark, from the
     // objects' state to `snapshot`'s.
     void log_thin_pool_changes(const PoolSnapshot& snapshot) const;
+
+    // ---- Extent moves (extent_move_methods.cpp)
+    // A cancelable job following the pool's extent move until the copies are in sync, then
+    // finishing it (Engine::finish_extent_move) on the pool's worker; its object path.
+    std::string start_move_job(const std::string& pool, uid_t uid);
+    void sample_move(std::uint64_t id, const std::string& pool);
+    void end_move_job(std::uint64_t id, const std::string& pool, bool success, const std::string& message);
+    // Job.Cancel of a move job: the move is dropped on the pool's worker, then `done` is told
+    // whether it was (an error when the move had ended first).
+    void cancel_move_job(std::uint64_t id, std::function<void(engine::Result<void>)> done);
+    // The move jobs that have not ended, by id, with their pool.
+    std::map<std::uint64_t, std::string> move_jobs_;
+    // ---- end of extent moves
 
     engine::Engine& engine_;
     BusLoop& loop_;

@@ -91,6 +91,21 @@ engine::Result<std::string> parse_remove_member(std::string device, const Option
     return device;
 }
 
+engine::Result<EvacuateMemberRequest> parse_evacuate_member(std::string device, const Options& options)
+{
+    OptionReader reader(options);
+    EvacuateMemberRequest request;
+    request.device = std::move(device);
+    if (auto remove = reader.boolean("remove"))
+        request.move.remove_member = *remove;
+    request.move.max_rate_kibs = reader.uint32("max_rate");
+    if (auto finished = reader.finish(); !finished)
+        return std::unexpected(finished.error());
+    if (auto checked = engine::check_member_argument(request.device); !checked)
+        return std::unexpected(checked.error());
+    return request;
+}
+
 engine::Result<ImportPoolRequest> parse_import_pool(std::string pool, const Options& options)
 {
     OptionReader reader(options);

@@ -7,6 +7,7 @@
 
 #include "service/bus/call_options.hpp"
 #include "service/engine/engine_error.hpp"
+#include "service/engine/extent_move.hpp"
 #include "service/engine/pool_creation.hpp"
 #include "service/engine/raid1_repair.hpp"
 #include "service/engine/resize_changes.hpp"
@@ -72,6 +73,12 @@ struct AddMemberRequest {
 engine::Result<AddMemberRequest> parse_add_member(std::string device, const Options& options);
 // Pool.RemoveMember: no option but "auth.no_user_interaction", and the device bounded as there.
 engine::Result<std::string> parse_remove_member(std::string device, const Options& options);
+// Pool.EvacuateMember: "remove" (b) and "max_rate" (u), the device bounded as for RemoveMember.
+struct EvacuateMemberRequest {
+    std::string device;
+    engine::ExtentMoveRequest move;
+};
+engine::Result<EvacuateMemberRequest> parse_evacuate_member(std::string device, const Options& options);
 
 // Methods whose only option is "auth.no_user_interaction".
 engine::Result<void> parse_no_options(const Options& options);

@@ -48,6 +48,7 @@ public:
     void destroy_pool(CallContext, std::string, sdbus::Result<>) override {}
     void add_member(CallContext, std::string, std::string, sdbus::Result<>) override {}
     void remove_member(CallContext, std::string, std::string, sdbus::Result<>) override {}
+    void evacuate_member(CallContext, std::string, std::string, sdbus::Result<sdbus::ObjectPath>) override {}
     void create_snapshot(CallContext, VolumeRef, std::string, std::uint64_t,
                          sdbus::Result<sdbus::ObjectPath> result) override
     {

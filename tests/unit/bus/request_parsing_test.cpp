@@ -102,6 +102,32 @@ TEST(ParseRepair, RefusesBadMembers)
     EXPECT_TRUE(refused({{"member", sdbus::Variant(std::vector<std::string>{"/dev/sdc"})}}));
 }
 
+TEST(ParseEvacuateMember, RemoveAndMaxRateAreOptional)
+{
+    auto defaults = parse_evacuate_member("/dev/sdc", {});
+    ASSERT_TRUE(succeeded(defaults));
+    EXPECT_EQ(defaults->device, "/dev/sdc");
+    EXPECT_FALSE(defaults->move.remove_member);
+    EXPECT_EQ(defaults->move.max_rate_kibs, std::nullopt);
+    auto chosen = parse_evacuate_member("/dev/sdc", {{"remove", sdbus::Variant(true)},
+                                                     {"max_rate", sdbus::Variant(std::uint32_t{512})},
+                                                     {kNoUserInteraction, sdbus::Variant(true)}});
+    ASSERT_TRUE(succeeded(chosen));
+    EXPECT_TRUE(chosen->move.remove_member);
+    EXPECT_EQ(chosen->move.max_rate_kibs, 512u);
+}
+
+TEST(ParseEvacuateMember, RefusesBadArguments)
+{
+    EXPECT_TRUE(fails_with(parse_evacuate_member("", {}), ErrorCode::InvalidArgument));
+    EXPECT_TRUE(fails_with(parse_evacuate_member("/dev/sdc", {{"remove", sdbus::Variant(std::string("yes"))}}),
+                           ErrorCode::InvalidArgument));
+    EXPECT_TRUE(fails_with(parse_evacuate_member("/dev/sdc", {{"max_rate", sdbus::Variant(std::uint64_t{1} << 40)}}),
+                           ErrorCode::InvalidArgument));
+    EXPECT_TRUE(fails_with(parse_evacuate_member("/dev/sdc", {{"force", sdbus::Variant(true)}}),
+                           ErrorCode::InvalidArgument));
+}
+
 TEST(ParseNoOptions, OnlyTheAuthorizationOption)
 {
     EXPECT_TRUE(succeeded(parse_no_options({{kNoUserInteraction, sdbus::Variant(true)}})));

@@ -85,6 +85,11 @@ public:
     void destroy_pool(const std::string& pool, const Options& options = {});
     void add_member(const std::string& pool, const std::string& device, const Options& options = {});
     void remove_member(const std::string& pool, const std::string& device, const Options& options = {});
+    // Pool.EvacuateMember: moves every extent off the member (and with `remove` removes it at
+    // the end); returns the cancelable Job's path.
+    std::string evacuate_member(const std::string& pool, const std::string& device, bool remove,
+                                std::optional<std::uint32_t> max_rate_kibs = std::nullopt,
+                                const Options& options = {});
     // The pool's default autoextend policy for kind "thin_pool" or "snapshot".
     void set_pool_autoextend(const std::string& pool, const std::string& kind, std::uint32_t threshold,
                              std::uint32_t step, const Options& options = {});
