@@ -55,8 +55,8 @@ Result<model::Pool> without_member(const model::Pool& pool, const model::Uuid& m
         for (const auto& name : users)
             listed += fmt::format("{}'{}'", listed.empty() ? "" : ", ", name);
         return fail(ErrorCode::InUse,
-                    fmt::format("member {} of pool '{}' holds extents of {}: Pool.EvacuateMember (volumectl "
-                                "evacuate) moves them off it first",
+                    fmt::format("member {} of pool '{}' holds extents of {}: RemoveMember's option \"move\" or "
+                                "Pool.EvacuateMember (volumectl evacuate --remove) moves them off it first",
                                 member.to_string(), pool.name, listed));
     }
     model::Pool next = pool;

@@ -2,11 +2,12 @@
 // volume and a raid1 leg is emptied through the bus while both stay online, its job followed
 // to the end, the member removed with its label erased and the data intact on the other
 // members; and the same move cancelled halfway leaves the pool's document, every dm table and
-// the data exactly as before it.
+// the data exactly as before it. RemoveMember with "move" does the same and answers when done.
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <future>
 #include <optional>
 #include <set>
 #include <string>
@@ -18,6 +19,8 @@
 #include "bus_fixture.hpp"
 #include "bus_wait.hpp"
 #include "failing_members.hpp"
+#include "process.hpp"
+#include "resync_speed_limit.hpp"
 #include "kmod/device_mapper.hpp"
 #include "service/metadata/label.hpp"
 #include "service/metadata/pool_reader.hpp"
@@ -255,6 +258,66 @@ TEST_F(BusMemberEvacuate, ACancelledMoveLeavesEverythingAsBefore)
     // A second Cancel of the finished job is refused.
     const auto again = call(*bus, {job, job_interface, "Cancel", CallArguments().options().words()});
     EXPECT_EQ(again.error, "org.example.Volumes.Error.Busy") << again.describe();
+}
+
+// Pool.RemoveMember with "move" (as udisks2's RemoveDevice, which runs pvmove first): the call
+// is answered only once the member has left. Cancelled through its job (md's resync speed
+// held low), the call is answered Cancelled and everything is as before; called again, it
+// moves the extents and the member leaves, the data intact.
+TEST_F(BusMemberEvacuate, RemoveMemberWithMoveAnswersOnceTheMemberLeft)
+{
+    members_ = std::make_unique<FailingMembers>(2);
+    auto& members = *members_;
+    const std::string name = "rmv";
+    const auto pool = create_pool(name, members.paths());
+    constexpr std::uint64_t lin_bytes = 40 * mib;
+    create_volume(pool, "lin", lin_bytes);
+    const auto lin_under = members_under(fmt::format("volumes-{}-lin", name));
+    ASSERT_EQ(lin_under.size(), 1u);
+    const unsigned leaving = *lin_under.begin();
+    write_pattern(mapper(name, "lin"), 0, lin_bytes, 61);
+    const Call remove{pool, pool_interface, "RemoveMember",
+                      CallArguments().s(members.path(leaving)).options({{"move", "b", "true"}}).words()};
+
+    const auto before = take_snapshot(*bus, members.paths());
+    const auto document_before = committed_pool(members.paths());
+    std::string job;
+    {
+        ResyncSpeedLimit slow(256);
+        auto pending = std::async(std::launch::async, [&] { return call_as(Credentials{0, 0}, remove); });
+        const auto moving_job = [&] {
+            for (const auto& object : exported_objects(*bus))
+                if (object.find("/jobs/") != std::string::npos &&
+                    show(object, job_interface, "Operation") == "member-evacuate" &&
+                    show(object, job_interface, "Finished") == "false")
+                    return object;
+            return std::string();
+        };
+        ASSERT_TRUE(pump_until(*bus, [&] { return !(job = moving_job()).empty(); }, std::chrono::seconds(60)))
+            << "no member-evacuate job appeared";
+        EXPECT_EQ(show(job, job_interface, "Cancelable"), "true");
+        EXPECT_EQ(pending.wait_for(std::chrono::seconds(0)), std::future_status::timeout)
+            << "RemoveMember answered while its move runs: " << pending.get().describe();
+        const auto cancelled = call(*bus, {job, job_interface, "Cancel", CallArguments().options().words()});
+        ASSERT_TRUE(cancelled.ok()) << cancelled.describe();
+        const auto answered = pending.get();
+        EXPECT_EQ(answered.error, "org.example.Volumes.Error.Cancelled") << answered.describe();
+    }
+    auto after = take_snapshot(*bus, members.paths());
+    EXPECT_EQ(after.dm_devices, before.dm_devices);
+    EXPECT_EQ(committed_pool(members.paths()), document_before);
+    EXPECT_TRUE(has_label(members.path(leaving)));
+    EXPECT_TRUE(holds_pattern(mapper(name, "lin"), 0, lin_bytes, 61));
+
+    const auto removed = call(*bus, remove);
+    ASSERT_TRUE(removed.ok()) << removed.describe();
+    const auto listed = property_as<std::vector<sdbus::Struct<std::string, std::string, std::uint64_t, bool>>>(
+        pool, pool_interface, "Members");
+    EXPECT_EQ(listed.size(), 1u);
+    EXPECT_FALSE(has_label(members.path(leaving)));
+    EXPECT_FALSE(members_under(fmt::format("volumes-{}-lin", name)).contains(leaving));
+    EXPECT_TRUE(move_devices().empty()) << fmt::format("{}", fmt::join(move_devices(), ", "));
+    EXPECT_TRUE(holds_pattern(mapper(name, "lin"), 0, lin_bytes, 61));
 }
 
 // volumesd stops while the copy runs: started again, it finds the move in the metadata, keeps

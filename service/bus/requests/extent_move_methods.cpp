@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "service/bus/bus_errors.hpp"
 #include "service/bus/object_paths.hpp"
 #include "service/bus/requests/method_parts.hpp"
 #include "service/bus/requests/request_handler.hpp"
@@ -38,10 +39,12 @@ void RequestHandler::evacuate_member(CallContext call, std::string pool, std::st
     });
 }
 
-std::string RequestHandler::start_move_job(const std::string& pool, uid_t uid)
+std::string RequestHandler::start_move_job(const std::string& pool, uid_t uid, SharedReply<> waiter)
 {
     auto id = jobs_->start({kMoveOperation, {pool_path(pool)}, uid, true});
     move_jobs_.emplace(id, pool);
+    if (waiter)
+        move_waiters_.emplace(id, std::move(waiter));
     sample_move(id, pool);
     return job_path(id);
 }
@@ -108,8 +111,16 @@ void RequestHandler::sample_move(std::uint64_t id, const std::string& pool)
     });
 }
 
-void RequestHandler::end_move_job(std::uint64_t id, const std::string& pool, bool success, const std::string& message)
+void RequestHandler::end_move_job(std::uint64_t id, const std::string& pool, bool success, const std::string& message,
+                                  engine::ErrorCode failure)
 {
+    if (const auto waiter = move_waiters_.find(id); waiter != move_waiters_.end()) {
+        if (success)
+            waiter->second->reply();
+        else
+            waiter->second->fail(sdbus::Error(error_name(failure), message));
+        move_waiters_.erase(waiter);
+    }
     const logging::Fields fields{pool, {}, kMoveOperation};
     if (success)
         logging::info(fields, "job {}: {}", id, message);
@@ -135,7 +146,8 @@ void RequestHandler::cancel_move_job(std::uint64_t id, std::function<void(engine
                 return done(std::unexpected(cancelled.error()));
             }
             if (move_jobs_.erase(id))
-                end_move_job(id, pool, false, "cancelled: the volumes stay on the member, as before the move");
+                end_move_job(id, pool, false, "cancelled: the volumes stay on the member, as before the move",
+                             engine::ErrorCode::Cancelled);
             done({});
         });
     });

@@ -85,6 +85,9 @@ struct Method {
     std::function<engine::Result<Outcome>(engine::Engine&, const Request&)> run;
     // Bus thread, the objects already updated: the reply to a success (and jobs it starts).
     std::function<void(Reply<Results...>&, const Outcome&, uid_t)> answer;
+    // Instead of `answer`, when set: given the reply itself, to answer later (when a job it
+    // starts ends: Pool.RemoveMember with "move"); dropped unanswered, it answers Failed.
+    std::function<void(const SharedReply<Results...>&, const Outcome&, uid_t)> answer_later{};
     // The worker queue; empty: the target pool's.
     std::string queue{};
     // The pool whose objects are read again after the call (nullopt: none); unset: the target pool.
@@ -196,6 +199,8 @@ void Pipeline::run(const CallContext& call, sdbus::Result<Results...>&& result,
                     if (!outcome)
                         return reply->fail(to_bus_error(outcome.error()));
                     reply->step("answering");
+                    if (method->answer_later)
+                        return method->answer_later(reply, *outcome, uid);
                     method->answer(*reply, *outcome, uid);
                 });
             });

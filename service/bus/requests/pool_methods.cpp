@@ -98,13 +98,34 @@ void RequestHandler::add_member(CallContext call, std::string pool, std::string 
 void RequestHandler::remove_member(CallContext call, std::string pool, std::string device, sdbus::Result<> result)
 {
     auto request = parse_remove_member(std::move(device), call.options);
-    const auto details = request ? pool_disk_details({*request}, false) : std::map<std::string, std::string>{};
-    pipeline_.run(call, std::move(result), Method<std::string, engine::PoolSummary>{
+    const auto details =
+        request ? pool_disk_details({request->device}, false) : std::map<std::string, std::string>{};
+    // moving: the member held extents, and their move (ending with its removal) has started.
+    struct Removal {
+        bool moving = false;
+    };
+    pipeline_.run(call, std::move(result), Method<RemoveMemberRequest, Removal>{
         .action = action::manage_pools,
         .target = {pool, {}, "RemoveMember", details},
         .parse = [request] { return request; },
-        .run = [pool](engine::Engine& engine, const std::string& member) { return engine.remove_member(pool, member); },
-        .answer = [](Reply<>& reply, const engine::PoolSummary&, uid_t) { reply.reply(); },
+        .run = [pool](engine::Engine& engine, const RemoveMemberRequest& removal) -> engine::Result<Removal> {
+            auto removed = engine.remove_member(pool, removal.device);
+            if (removed)
+                return Removal{};
+            if (!removal.move || removed.error().code != engine::ErrorCode::InUse)
+                return std::unexpected(removed.error());
+            if (auto started = engine.start_extent_move(pool, removal.device, {.remove_member = true}); !started)
+                return std::unexpected(started.error());
+            return Removal{true};
+        },
+        .answer = {},
+        .answer_later =
+            [this, pool](const SharedReply<>& reply, const Removal& removal, uid_t uid) {
+                if (!removal.moving)
+                    return reply->reply();
+                reply->step("moving the member's extents off it");
+                start_move_job(pool, uid, reply);
+            },
     });
 }
 

@@ -135,14 +135,17 @@ private:
     // ---- Extent moves (extent_move_methods.cpp)
     // A cancelable job following the pool's extent move until the copies are in sync, then
     // finishing it (Engine::finish_extent_move) on the pool's worker; its object path.
-    std::string start_move_job(const std::string& pool, uid_t uid);
+    // `waiter`: a Pool.RemoveMember call answered when the job ends (Cancelled when cancelled).
+    std::string start_move_job(const std::string& pool, uid_t uid, SharedReply<> waiter = nullptr);
     void sample_move(std::uint64_t id, const std::string& pool);
-    void end_move_job(std::uint64_t id, const std::string& pool, bool success, const std::string& message);
+    void end_move_job(std::uint64_t id, const std::string& pool, bool success, const std::string& message,
+                      engine::ErrorCode failure = engine::ErrorCode::Failed);
     // Job.Cancel of a move job: the move is dropped on the pool's worker, then `done` is told
     // whether it was (an error when the move had ended first).
     void cancel_move_job(std::uint64_t id, std::function<void(engine::Result<void>)> done);
     // The move jobs that have not ended, by id, with their pool.
     std::map<std::uint64_t, std::string> move_jobs_;
+    std::map<std::uint64_t, SharedReply<>> move_waiters_;  // of those, the RemoveMember calls waiting
     // ---- end of extent moves
 
     engine::Engine& engine_;

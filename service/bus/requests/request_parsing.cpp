@@ -82,13 +82,17 @@ engine::Result<AddMemberRequest> parse_add_member(std::string device, const Opti
     return AddMemberRequest{std::move(device), *force};
 }
 
-engine::Result<std::string> parse_remove_member(std::string device, const Options& options)
+engine::Result<RemoveMemberRequest> parse_remove_member(std::string device, const Options& options)
 {
-    if (auto parsed = parse_no_options(options); !parsed)
-        return std::unexpected(parsed.error());
-    if (auto checked = engine::check_member_argument(device); !checked)
+    OptionReader reader(options);
+    RemoveMemberRequest request{std::move(device)};
+    if (auto move = reader.boolean("move"))
+        request.move = *move;
+    if (auto finished = reader.finish(); !finished)
+        return std::unexpected(finished.error());
+    if (auto checked = engine::check_member_argument(request.device); !checked)
         return std::unexpected(checked.error());
-    return device;
+    return request;
 }
 
 engine::Result<EvacuateMemberRequest> parse_evacuate_member(std::string device, const Options& options)

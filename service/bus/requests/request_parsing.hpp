@@ -71,8 +71,13 @@ struct AddMemberRequest {
     bool force = false;
 };
 engine::Result<AddMemberRequest> parse_add_member(std::string device, const Options& options);
-// Pool.RemoveMember: no option but "auth.no_user_interaction", and the device bounded as there.
-engine::Result<std::string> parse_remove_member(std::string device, const Options& options);
+// Pool.RemoveMember: "move" (b): a member holding extents has them moved off first (an extent
+// move with the member's removal at its end); the device bounded as for AddMember.
+struct RemoveMemberRequest {
+    std::string device;
+    bool move = false;
+};
+engine::Result<RemoveMemberRequest> parse_remove_member(std::string device, const Options& options);
 // Pool.EvacuateMember: "remove" (b) and "max_rate" (u), the device bounded as for RemoveMember.
 struct EvacuateMemberRequest {
     std::string device;
