@@ -18,6 +18,7 @@
 #include "service/engine/engine_error.hpp"
 #include "service/engine/managed_pool.hpp"
 #include "service/engine/pool_creation.hpp"
+#include "service/engine/raid1_conversion.hpp"
 #include "service/engine/raid1_repair.hpp"
 #include "service/engine/shared_targets.hpp"
 #include "service/engine/resize_changes.hpp"
@@ -168,6 +169,13 @@ public:
     // keeping it would copy the whole leg again). Returns whether a mark went: false when none
     // is set or the array is not in sync yet. Start-up does the same for every array.
     Result<bool> finish_raid1_rebuild(std::string_view pool, std::string_view array);
+
+    // The linear volume becomes a two-image raid1 in place (engine::convert_to_raid1,
+    // raid1_conversion.hpp), in one transaction: both rmeta extents are zeroed first, the
+    // image devices are created, and the visible device (same dm name and uuid) is reloaded
+    // from linear to raid1 while it stays open, with "rebuild 1" until finish_raid1_rebuild.
+    Result<VolumeSummary> convert_to_raid1(std::string_view pool, std::string_view volume,
+                                           const ConvertToRaid1Request& request);
 
     // A CoW snapshot of a linear or raid1 volume; see engine::add_snapshot. Its COW's header is
     // zeroed first, and the origin is frozen (lockfs) while the snapshot goes live.

@@ -1,12 +1,10 @@
 #include <fmt/core.h>
 
-#include "kmod/device_number.hpp"
 #include "service/engine/decision_checks.hpp"
-#include "service/engine/device_arguments.hpp"
 #include "service/engine/engine.hpp"
 #include "service/engine/extent_zeroing.hpp"
 #include "service/engine/kernel_volume_status.hpp"
-#include "service/engine/member_removal.hpp"
+#include "service/engine/member_resolution.hpp"
 #include "service/engine/pool_transaction.hpp"
 #include "service/engine/raid1_repair.hpp"
 #include "service/logging/log.hpp"
@@ -18,26 +16,6 @@
 namespace volumes::engine {
 
 namespace {
-
-// The member uuids `devices` name (device paths or member uuids of present members).
-Result<std::vector<model::Uuid>> resolve_members(const ManagedPool& managed, const std::vector<std::string>& devices)
-{
-    std::vector<MemberIdentity> identities;
-    for (const auto& member : managed.members)
-        identities.push_back({member.area.label().member_uuid, member.device.path(),
-                              static_cast<std::uint64_t>(member.device.number().to_dev_t())});
-    std::vector<model::Uuid> uuids;
-    for (const auto& device : devices) {
-        if (auto bounded = check_member_argument(device); !bounded)
-            return std::unexpected(bounded.error());
-        const auto number = kmod::DeviceNumber::of_path(device);
-        auto index = member_named(identities, device, number ? static_cast<std::uint64_t>(number->to_dev_t()) : 0);
-        if (!index)
-            return std::unexpected(index.error());
-        uuids.push_back(identities[*index].uuid);
-    }
-    return uuids;
-}
 
 // The array's rebuilding marks the kernel no longer needs: those of the legs it shows alive
 // once the array is idle and in sync. nullopt when none goes now.
