@@ -67,6 +67,7 @@ int main(int argc, char** argv)
     add_thin_commands(app, commands);
     add_lifetime_commands(app, commands);
     add_autoextend_command(app, commands);
+    add_convert_command(app, commands);
 
     try {
         app.parse(argc, argv);
