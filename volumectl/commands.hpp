@@ -29,6 +29,8 @@ void add_lifetime_commands(CLI::App& app, std::vector<Command>& commands);
 void add_autoextend_command(CLI::App& app, std::vector<Command>& commands);
 // evacuate_command.cpp: evacuate (Pool.EvacuateMember) and cancel (Job.Cancel).
 void add_evacuate_commands(CLI::App& app, std::vector<Command>& commands);
+// convert
+void add_convert_command(CLI::App& app, std::vector<Command>& commands);
 
 // A size argument's value as a string option with parse_size's syntax.
 CLI::Option* add_size_option(CLI::App& app, const std::string& name, std::string& value, const std::string& help);

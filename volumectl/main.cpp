@@ -68,6 +68,7 @@ int main(int argc, char** argv)
     add_lifetime_commands(app, commands);
     add_autoextend_command(app, commands);
     add_evacuate_commands(app, commands);
+    add_convert_command(app, commands);
 
     try {
         app.parse(argc, argv);

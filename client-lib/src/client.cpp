@@ -243,6 +243,17 @@ std::string Client::split(const std::string& raid1, const std::string& new_name,
     return translated([&] { return Raid1Calls(impl_->bus(), raid1).Split(new_name, to_dbus(options)); });
 }
 
+std::string Client::convert_to_raid1(const std::string& volume, const std::vector<std::string>& members,
+                                     std::uint64_t region_size, const Options& options)
+{
+    auto dbus_options = to_dbus(options);
+    if (!members.empty())
+        dbus_options.insert_or_assign("members", sdbus::Variant(members));
+    if (region_size != 0)
+        dbus_options.insert_or_assign("region_size", sdbus::Variant(region_size));
+    return translated([&] { return VolumeCalls(impl_->bus(), volume).ConvertToRaid1(dbus_options); });
+}
+
 std::string Client::repair_raid1(const std::string& raid1, const std::vector<std::string>& members,
                                  const Options& options)
 {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -32,6 +33,17 @@ inline Result<void> check_new_name(const model::Pool& pool, const std::string& n
         return std::unexpected(from_model(fits.error()));
     if (model::find_volume(pool, name))
         return fail(ErrorCode::AlreadyExists, fmt::format("pool '{}' already has a volume '{}'", pool.name, name));
+    return {};
+}
+
+// A raid1's write-intent bitmap region: a power of two from 4 KiB up to the image size.
+inline Result<void> check_region_size(std::uint64_t region_size, std::uint64_t image_bytes)
+{
+    if (!std::has_single_bit(region_size) || region_size < 4096 || region_size > image_bytes)
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("the region size must be a power of two from 4 KiB up to the image size ({} bytes); "
+                                "{} is not",
+                                image_bytes, region_size));
     return {};
 }
 

@@ -20,6 +20,7 @@
 #include "service/engine/managed_pool.hpp"
 #include "service/engine/pool_creation.hpp"
 #include "service/engine/raid1_images.hpp"
+#include "service/engine/raid1_conversion.hpp"
 #include "service/engine/raid1_repair.hpp"
 #include "service/engine/shared_targets.hpp"
 #include "service/engine/resize_changes.hpp"
@@ -186,6 +187,12 @@ public:
     // Raid1.RemoveImage: the array without its image at `slot` (engine::remove_raid1_image,
     // given the kernel's view of an active array); its extents are free once it commits.
     Result<void> remove_raid1_image(std::string_view pool, std::string_view array, std::uint32_t slot);
+    // The linear volume becomes a two-image raid1 in place (engine::convert_to_raid1,
+    // raid1_conversion.hpp), in one transaction: both rmeta extents are zeroed first, the
+    // image devices are created, and the visible device (same dm name and uuid) is reloaded
+    // from linear to raid1 while it stays open, with "rebuild 1" until finish_raid1_rebuild.
+    Result<VolumeSummary> convert_to_raid1(std::string_view pool, std::string_view volume,
+                                           const ConvertToRaid1Request& request);
 
     // A CoW snapshot of a linear or raid1 volume; see engine::add_snapshot. Its COW's header is
     // zeroed first, and the origin is frozen (lockfs) while the snapshot goes live.

@@ -4,7 +4,7 @@
 #include "service/engine/engine.hpp"
 #include "service/engine/extent_zeroing.hpp"
 #include "service/engine/kernel_volume_status.hpp"
-#include "service/engine/member_arguments.hpp"
+#include "service/engine/member_resolution.hpp"
 #include "service/engine/pool_transaction.hpp"
 #include "service/engine/raid1_images.hpp"
 #include "service/model/names.hpp"

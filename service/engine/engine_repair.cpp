@@ -1,13 +1,10 @@
 #include <fmt/core.h>
 
-#include "kmod/device_number.hpp"
 #include "service/engine/decision_checks.hpp"
-#include "service/engine/device_arguments.hpp"
 #include "service/engine/engine.hpp"
 #include "service/engine/extent_zeroing.hpp"
 #include "service/engine/kernel_volume_status.hpp"
-#include "service/engine/member_arguments.hpp"
-#include "service/engine/member_removal.hpp"
+#include "service/engine/member_resolution.hpp"
 #include "service/engine/pool_transaction.hpp"
 #include "service/engine/raid1_repair.hpp"
 #include "service/logging/log.hpp"
@@ -17,25 +14,6 @@
 // The Engine's repair of a raid1 array whose images lost their member (Raid1.Repair), decided
 // by raid1_repair.hpp, and the end of the rebuild it starts.
 namespace volumes::engine {
-
-Result<std::vector<model::Uuid>> resolve_members(const ManagedPool& managed, const std::vector<std::string>& devices)
-{
-    std::vector<MemberIdentity> identities;
-    for (const auto& member : managed.members)
-        identities.push_back({member.area.label().member_uuid, member.device.path(),
-                              static_cast<std::uint64_t>(member.device.number().to_dev_t())});
-    std::vector<model::Uuid> uuids;
-    for (const auto& device : devices) {
-        if (auto bounded = check_member_argument(device); !bounded)
-            return std::unexpected(bounded.error());
-        const auto number = kmod::DeviceNumber::of_path(device);
-        auto index = member_named(identities, device, number ? static_cast<std::uint64_t>(number->to_dev_t()) : 0);
-        if (!index)
-            return std::unexpected(index.error());
-        uuids.push_back(identities[*index].uuid);
-    }
-    return uuids;
-}
 
 namespace {
 

@@ -61,12 +61,8 @@ Result<Pool> add_raid1_volume(const Pool& pool, const Raid1Request& request, con
     if (!extents)
         return std::unexpected(extents.error());
     const auto image_bytes = *extents * pool.extent_size;
-    if (!std::has_single_bit(request.region_size) || request.region_size < 4096 ||
-        request.region_size > image_bytes)
-        return fail(ErrorCode::InvalidArgument,
-                    fmt::format("the region size must be a power of two from 4 KiB up to the image size ({} bytes); "
-                                "{} is not",
-                                image_bytes, request.region_size));
+    if (auto checked = check_region_size(request.region_size, image_bytes); !checked)
+        return std::unexpected(checked.error());
     auto legs = allocator::allocate_raid1_legs(pool, request.images, *extents);
     if (!legs)
         return std::unexpected(from_model(legs.error()));

@@ -92,6 +92,8 @@ std::optional<Call> AuthorizationWorld::valid_call(const std::string& interface,
         return on(linear, CallArguments().t(8 * mib));
     if (key == "Volume.Rename")
         return on(linear, CallArguments().s("renamed"));
+    if (key == "Volume.ConvertToRaid1")
+        return on(linear, CallArguments());
     if (key == "Volume.CreateSnapshot")
         return on(linear, CallArguments().s("snap2").t(4 * mib));
     if (key == "Volume.Remove" || key == "Volume.Deactivate")

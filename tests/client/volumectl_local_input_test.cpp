@@ -73,6 +73,15 @@ TEST(VolumectlLocalInput, SizesAndTargetsOfTheOtherCommands)
     expect_usage_error({"split-track", "mirror"}, "POOL/VOLUME");
 }
 
+TEST(VolumectlLocalInput, ConvertTypeAndRegionSize)
+{
+    expect_usage_error({"convert", "tank/data", "--type", "raid5"}, "raid1 only");
+    expect_usage_error({"convert", "tank/data", "--type", "raid1", "--region-size", "big"}, "--region-size");
+    expect_usage_error({"convert", "tank/data", "--type", "raid1", "--region-size", "0"}, "--region-size");
+    expect_usage_error({"convert", "tank", "--type", "raid1"}, "POOL/VOLUME");
+    EXPECT_EQ(offline({"convert", "tank/data"}).status, 2);  // no --type
+}
+
 TEST(VolumectlLocalInput, ReachingForAMissingBusIsTwelve)
 {
     const auto result = offline({"list"});

@@ -50,6 +50,7 @@ public:
                                sdbus::Result<std::uint64_t, std::string> result) = 0;
     virtual void rename_volume(CallContext call, VolumeRef volume, std::string new_name,
                                sdbus::Result<sdbus::ObjectPath> result) = 0;
+    virtual void convert_to_raid1(CallContext call, VolumeRef volume, sdbus::Result<sdbus::ObjectPath> result) = 0;
 
     virtual void split_track(CallContext call, VolumeRef array, sdbus::Result<sdbus::ObjectPath> result) = 0;
     virtual void split(CallContext call, VolumeRef array, std::string new_name,

@@ -75,6 +75,10 @@ private:
         calls_.rename_volume(current_call(object_, std::move(options)), ref(state_), std::move(new_name),
                              std::move(result));
     }
+    void ConvertToRaid1(sdbus::Result<sdbus::ObjectPath>&& result, std::map<std::string, sdbus::Variant> options) override
+    {
+        calls_.convert_to_raid1(current_call(object_, std::move(options)), ref(state_), std::move(result));
+    }
 
     std::string Name() override { return state_.name; }
     sdbus::ObjectPath Pool() override { return sdbus::ObjectPath(pool_path(state_.pool)); }

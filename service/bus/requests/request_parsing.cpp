@@ -196,6 +196,24 @@ engine::Result<engine::RepairRequest> parse_repair(const Options& options)
     return request;
 }
 
+engine::Result<engine::ConvertToRaid1Request> parse_convert_to_raid1(const Options& options)
+{
+    OptionReader reader(options);
+    engine::ConvertToRaid1Request request;
+    request.region_size = reader.uint64("region_size").value_or(engine::kDefaultRegionSize);
+    const bool has_members = reader.strings("members").has_value();
+    if (auto finished = reader.finish(); !finished)
+        return std::unexpected(finished.error());
+    if (has_members) {
+        // Checked as Raid1.Repair's; the engine checks the region size as CreateVolume's.
+        auto members = parse_repair({{"members", options.at("members")}});
+        if (!members)
+            return std::unexpected(members.error());
+        request.members = std::move(members->members);
+    }
+    return request;
+}
+
 engine::Result<engine::SnapshotRequest> parse_create_snapshot(std::string name, std::uint64_t cow_size,
                                                               const Options& options)
 {

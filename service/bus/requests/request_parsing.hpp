@@ -9,6 +9,7 @@
 #include "service/engine/engine_error.hpp"
 #include "service/engine/extent_move.hpp"
 #include "service/engine/pool_creation.hpp"
+#include "service/engine/raid1_conversion.hpp"
 #include "service/engine/raid1_repair.hpp"
 #include "service/engine/resize_changes.hpp"
 #include "service/engine/snapshot_changes.hpp"
@@ -46,6 +47,8 @@ engine::Result<engine::SplitTrackRequest> parse_split_track(const Options& optio
 // Raid1.Repair: "members" (as), each a device path or a member uuid, at most 64 of them, none
 // empty or listed twice.
 engine::Result<engine::RepairRequest> parse_repair(const Options& options);
+// Volume.ConvertToRaid1: "members" as parse_repair takes it, "region_size" (t or u, bytes).
+engine::Result<engine::ConvertToRaid1Request> parse_convert_to_raid1(const Options& options);
 
 // The option "chunk_size" (u or t); the engine checks its value.
 engine::Result<engine::SnapshotRequest> parse_create_snapshot(std::string name, std::uint64_t cow_size,

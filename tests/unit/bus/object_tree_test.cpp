@@ -59,6 +59,7 @@ public:
     void deactivate(CallContext, VolumeRef, sdbus::Result<>) override {}
     void resize_volume(CallContext, VolumeRef, std::uint64_t, sdbus::Result<std::uint64_t, std::string>) override {}
     void rename_volume(CallContext, VolumeRef, std::string, sdbus::Result<sdbus::ObjectPath>) override {}
+    void convert_to_raid1(CallContext, VolumeRef, sdbus::Result<sdbus::ObjectPath>) override {}
     void split_track(CallContext, VolumeRef, sdbus::Result<sdbus::ObjectPath>) override {}
     void split(CallContext, VolumeRef, std::string, sdbus::Result<sdbus::ObjectPath>) override {}
     void merge_tracked_image(CallContext, VolumeRef, sdbus::Result<sdbus::ObjectPath>) override {}

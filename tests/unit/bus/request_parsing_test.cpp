@@ -128,6 +128,37 @@ TEST(ParseEvacuateMember, RefusesBadArguments)
                            ErrorCode::InvalidArgument));
 }
 
+TEST(ParseConvertToRaid1, MembersAndRegionSizeAreOptional)
+{
+    auto defaults = parse_convert_to_raid1({});
+    ASSERT_TRUE(succeeded(defaults));
+    EXPECT_TRUE(defaults->members.empty());
+    EXPECT_EQ(defaults->region_size, engine::kDefaultRegionSize);
+    auto chosen = parse_convert_to_raid1({{"members", sdbus::Variant(std::vector<std::string>{"/dev/sdc"})},
+                                          {"region_size", sdbus::Variant(std::uint64_t{64 * 1024})},
+                                          {kNoUserInteraction, sdbus::Variant(true)}});
+    ASSERT_TRUE(succeeded(chosen));
+    EXPECT_EQ(chosen->members, (std::vector<std::string>{"/dev/sdc"}));
+    EXPECT_EQ(chosen->region_size, 64u * 1024);
+    auto as_u = parse_convert_to_raid1({{"region_size", sdbus::Variant(std::uint32_t{8192})}});
+    ASSERT_TRUE(succeeded(as_u));
+    EXPECT_EQ(as_u->region_size, 8192u);
+}
+
+TEST(ParseConvertToRaid1, RefusesBadOptions)
+{
+    const auto refused = [](Options options) {
+        return fails_with(parse_convert_to_raid1(options), ErrorCode::InvalidArgument);
+    };
+    // "members" as Raid1.Repair checks it.
+    EXPECT_TRUE(refused({{"members", sdbus::Variant(std::vector<std::string>{})}}));
+    EXPECT_TRUE(refused({{"members", sdbus::Variant(std::vector<std::string>{"/dev/sdc", "/dev/sdc"})}}));
+    EXPECT_TRUE(refused({{"members", sdbus::Variant(std::vector<std::string>{""})}}));
+    EXPECT_TRUE(refused({{"members", sdbus::Variant(std::string("/dev/sdc"))}}));
+    EXPECT_TRUE(refused({{"region_size", sdbus::Variant(std::string("512K"))}}));
+    EXPECT_TRUE(refused({{"images", sdbus::Variant(std::uint32_t{3})}}));
+}
+
 TEST(ParseNoOptions, OnlyTheAuthorizationOption)
 {
     EXPECT_TRUE(succeeded(parse_no_options({{kNoUserInteraction, sdbus::Variant(true)}})));

@@ -102,6 +102,11 @@ public:
     Resized resize(const std::string& volume, std::uint64_t size, const Options& options = {});
     // Returns the volume's new object path.
     std::string rename(const std::string& volume, const std::string& new_name, const Options& options = {});
+    // Volume.ConvertToRaid1 of a linear volume: returns the job that follows the sync of its new
+    // image. `members` (the option "members"): device paths or member uuids the new image may
+    // go on; empty: any. `region_size` (the option "region_size"): 0 for the default.
+    std::string convert_to_raid1(const std::string& volume, const std::vector<std::string>& members = {},
+                                 std::uint64_t region_size = 0, const Options& options = {});
     // org.example.Volumes.Raid1
     std::string split_track(const std::string& raid1, const Options& options = {});
     std::string split(const std::string& raid1, const std::string& new_name, const Options& options = {});

@@ -9,8 +9,8 @@
 
 namespace volumes::engine {
 
-// The member uuids `devices` name (device paths or member uuids of present members): the
-// "members" option of Raid1.Repair and Raid1.AddImage. Defined in engine_repair.cpp.
+// The member uuids `devices` name (device paths or member uuids of present members), as the
+// "members" option of Raid1.Repair, Raid1.AddImage and Volume.ConvertToRaid1 gives them.
 Result<std::vector<model::Uuid>> resolve_members(const ManagedPool& managed, const std::vector<std::string>& devices);
 
 }  // namespace volumes::engine

@@ -1,0 +1,28 @@
+#include "service/engine/member_resolution.hpp"
+
+#include "kmod/device_number.hpp"
+#include "service/engine/device_arguments.hpp"
+#include "service/engine/member_removal.hpp"
+
+namespace volumes::engine {
+
+Result<std::vector<model::Uuid>> resolve_members(const ManagedPool& managed, const std::vector<std::string>& devices)
+{
+    std::vector<MemberIdentity> identities;
+    for (const auto& member : managed.members)
+        identities.push_back({member.area.label().member_uuid, member.device.path(),
+                              static_cast<std::uint64_t>(member.device.number().to_dev_t())});
+    std::vector<model::Uuid> uuids;
+    for (const auto& device : devices) {
+        if (auto bounded = check_member_argument(device); !bounded)
+            return std::unexpected(bounded.error());
+        const auto number = kmod::DeviceNumber::of_path(device);
+        auto index = member_named(identities, device, number ? static_cast<std::uint64_t>(number->to_dev_t()) : 0);
+        if (!index)
+            return std::unexpected(index.error());
+        uuids.push_back(identities[*index].uuid);
+    }
+    return uuids;
+}
+
+}  // namespace volumes::engine
