@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench.sh [<build-dir>] [--bench raid1|snapshot|metadata-snap|concurrency|scale|all] [-- bench-args...]
+# bench.sh [<build-dir>] [--bench raid1|snapshot|metadata-snap|concurrency|scale|mirror|all] [-- bench-args...]
 #
 # Builds <build-dir> (default: build/, configured with -DCMAKE_INSTALL_PREFIX=/usr), boots
 # the qemu guest once (tests/vm/boot-guest.sh) and runs tests/bench's benchmarks there,
@@ -12,13 +12,15 @@
 #   concurrency  concurrency_bench: N clients creating/removing volumes on 1, 2, 4 pools (and VGs)
 #   scale     scale_bench: 1000 one-extent volumes in one pool (lvcreate -l1 in one VG), the cost
 #             per block of 100 creations, the listing, start-up with all of them active
+#   mirror    mirror_lifecycle_bench: linear -> raid1 -> third image -> back to two (lvconvert
+#             --type raid1 -m1, -m+1, -m-1)
 #   all       every one, one after the other (the default)
 # The figures are printed at the end and kept in <build-dir>/bench-guest/results/bench.txt.
 # Extra arguments go to every program run (see tests/bench/README.md); they take
 # different options, so pick one with --bench when passing any, e.g.
 #   bench.sh --bench raid1 -- --write-mib 64
 #
-# bench.sh --guest <build-dir> <results-dir> <raid1|snapshot|metadata-snap|concurrency|scale|all> [bench-args...]   (inside the guest)
+# bench.sh --guest <build-dir> <results-dir> <raid1|snapshot|metadata-snap|concurrency|scale|mirror|all> [bench-args...]   (inside the guest)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -29,9 +31,10 @@ programs_for() {
     metadata-snap) echo metadata_snap_bench ;;
     concurrency) echo concurrency_bench ;;
     scale) echo scale_bench ;;
-    all) echo raid1_split_merge_bench snapshot_merge_bench metadata_snap_bench concurrency_bench scale_bench ;;
+    mirror) echo mirror_lifecycle_bench ;;
+    all) echo raid1_split_merge_bench snapshot_merge_bench metadata_snap_bench concurrency_bench scale_bench mirror_lifecycle_bench ;;
     *)
-      echo "bench.sh: unknown benchmark '$1' (raid1, snapshot, metadata-snap, concurrency, scale or all)" >&2
+      echo "bench.sh: unknown benchmark '$1' (raid1, snapshot, metadata-snap, concurrency, scale, mirror or all)" >&2
       return 2
       ;;
   esac
@@ -69,7 +72,7 @@ which=all
 while [[ $# -gt 0 && $1 != -- ]]; do
   case $1 in
     --bench)
-      [[ $# -ge 2 ]] || { echo "bench.sh: --bench needs raid1, snapshot, metadata-snap, concurrency, scale or all" >&2; exit 2; }
+      [[ $# -ge 2 ]] || { echo "bench.sh: --bench needs raid1, snapshot, metadata-snap, concurrency, scale, mirror or all" >&2; exit 2; }
       which=$2
       shift 2
       ;;
