@@ -182,6 +182,7 @@ std::vector<model::Uuid> Engine::commit_readd(ManagedPool& pool, const model::Po
         logging::notice({pool.pool.name, {}, operation},
                         "member {} is back and re-added; its raid1 legs resync what changed meanwhile",
                         uuid.to_string());
+        pool.failed_readds.erase(uuid);
         readded.push_back(uuid);
     }
     return readded;
@@ -204,7 +205,17 @@ Result<std::vector<model::Uuid>> Engine::readd_answering_members(std::string_vie
     auto& managed = *locked->pool;
     auto next = managed.pool;
     const auto answering = readd_answering(managed, next);
-    return commit_readd(managed, next, answering, "re-add");
+    auto readded = commit_readd(managed, next, answering, "re-add");
+    for (const auto& uuid : answering) {
+        if (std::find(readded.begin(), readded.end(), uuid) != readded.end())
+            continue;
+        if (++managed.failed_readds[uuid] == max_failed_readds)
+            logging::warning({managed.pool.name, {}, "re-add"},
+                             "member {} answers reads but could not be written {} times in a row: only a start of "
+                             "volumesd or an Activate in its pool tries to re-add it again",
+                             uuid.to_string(), max_failed_readds);
+    }
+    return readded;
 }
 
 bool Engine::needs_healing(std::string_view name) const

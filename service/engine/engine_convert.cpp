@@ -23,13 +23,10 @@ Result<VolumeSummary> Engine::convert_to_raid1(std::string_view pool_name, std::
         if (!volume)
             return std::unexpected(volume.error());
         const auto uuid = (*volume)->uuid;
-        Raid1RepairChoice choice;
-        choice.missing = managed.missing;
-        auto allowed = resolve_members(managed, request.members);
-        if (!allowed)
-            return std::unexpected(allowed.error());
-        choice.allowed = std::move(*allowed);
-        auto next = engine::convert_to_raid1(managed.pool, uuid, choice, request.region_size);
+        auto choice = member_choice(managed, request.members);
+        if (!choice)
+            return std::unexpected(choice.error());
+        auto next = engine::convert_to_raid1(managed.pool, uuid, *choice, request.region_size);
         if (!next)
             return std::unexpected(next.error());
         // Both images' metadata: a zeroed rmeta under every slot makes dm-raid take the array

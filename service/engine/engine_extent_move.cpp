@@ -1,11 +1,11 @@
 #include <fmt/core.h>
 
-#include "kmod/device_number.hpp"
 #include "service/engine/device_arguments.hpp"
 #include "service/engine/engine.hpp"
 #include "service/engine/extent_move.hpp"
 #include "service/engine/kernel_volume_status.hpp"
 #include "service/engine/member_removal.hpp"
+#include "service/engine/member_resolution.hpp"
 #include "service/engine/pool_transaction.hpp"
 #include "service/graph/extent_move_devices.hpp"
 #include "service/logging/log.hpp"
@@ -53,15 +53,11 @@ Result<void> Engine::start_extent_move(std::string_view pool_name, const std::st
     if (!locked)
         return std::unexpected(locked.error());
     auto& managed = *locked->pool;
-    std::vector<MemberIdentity> identities;
-    for (const auto& member : managed.members)
-        identities.push_back({member.area.label().member_uuid, member.device.path(),
-                              static_cast<std::uint64_t>(member.device.number().to_dev_t())});
-    const auto number = kmod::DeviceNumber::of_path(device);
-    auto index = member_named(identities, device, number ? static_cast<std::uint64_t>(number->to_dev_t()) : 0);
+    auto index = member_index(managed, device);
     if (!index)
         return std::unexpected(index.error());
-    auto next = engine::start_extent_move(managed.pool, identities[*index].uuid, request, managed.missing);
+    auto next = engine::start_extent_move(managed.pool, managed.members[*index].area.label().member_uuid, request,
+                                         managed.missing);
     if (!next)
         return std::unexpected(next.error());
     if (auto applied = apply_pool_change(managed, *next, targets_, udev_reaper_); !applied)

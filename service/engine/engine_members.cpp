@@ -2,10 +2,10 @@
 
 #include <fmt/core.h>
 
-#include "kmod/device_number.hpp"
 #include "service/engine/device_arguments.hpp"
 #include "service/engine/engine.hpp"
 #include "service/engine/member_removal.hpp"
+#include "service/engine/member_resolution.hpp"
 #include "service/engine/pool_transaction.hpp"
 
 // The Engine's changes to a pool's members: AddMember and RemoveMember.
@@ -66,15 +66,10 @@ Result<PoolSummary> Engine::remove_member(std::string_view name, const std::stri
     auto& managed = *locked->pool;
     if (auto complete = check_complete(managed, "remove"); !complete)
         return std::unexpected(complete.error());
-    std::vector<MemberIdentity> identities;
-    for (const auto& member : managed.members)
-        identities.push_back({member.area.label().member_uuid, member.device.path(),
-                              static_cast<std::uint64_t>(member.device.number().to_dev_t())});
-    const auto number = kmod::DeviceNumber::of_path(device);
-    auto index = member_named(identities, device, number ? static_cast<std::uint64_t>(number->to_dev_t()) : 0);
+    auto index = member_index(managed, device);
     if (!index)
         return std::unexpected(index.error());
-    auto next = without_member(managed.pool, identities[*index].uuid);
+    auto next = without_member(managed.pool, managed.members[*index].area.label().member_uuid);
     if (!next)
         return std::unexpected(next.error());
 

@@ -24,13 +24,10 @@ Result<std::uint32_t> Engine::add_raid1_image(std::string_view pool_name, std::s
     if (!volume)
         return std::unexpected(volume.error());
     const auto uuid = (*volume)->uuid;
-    Raid1RepairChoice choice;
-    choice.missing = managed.missing;
-    auto allowed = resolve_members(managed, request.members);
-    if (!allowed)
-        return std::unexpected(allowed.error());
-    choice.allowed = std::move(*allowed);
-    auto addition = engine::add_raid1_image(managed.pool, uuid, choice);
+    auto choice = member_choice(managed, request.members);
+    if (!choice)
+        return std::unexpected(choice.error());
+    auto addition = engine::add_raid1_image(managed.pool, uuid, *choice);
     if (!addition)
         return std::unexpected(addition.error());
     // Only the new leg is marked rebuilding (a leg still marked would have made it Busy).

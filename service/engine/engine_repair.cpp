@@ -44,13 +44,10 @@ Result<std::vector<std::uint32_t>> Engine::repair_raid1(std::string_view pool_na
     if (!volume)
         return std::unexpected(volume.error());
     const auto uuid = (*volume)->uuid;
-    Raid1RepairChoice choice;
-    choice.missing = managed.missing;
-    auto allowed = resolve_members(managed, request.members);
-    if (!allowed)
-        return std::unexpected(allowed.error());
-    choice.allowed = std::move(*allowed);
-    auto repair = engine::repair_raid1(managed.pool, uuid, choice);
+    auto choice = member_choice(managed, request.members);
+    if (!choice)
+        return std::unexpected(choice.error());
+    auto repair = engine::repair_raid1(managed.pool, uuid, *choice);
     if (!repair)
         return std::unexpected(repair.error());
     // Only the new legs are marked rebuilding (a leg still marked would have made it Busy).

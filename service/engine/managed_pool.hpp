@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -28,6 +29,10 @@ struct ManagedPool {
     // Members the model lists that were not found at assembly. The committed model in memory
     // marks them failed (never allocated on); the next commit writes that.
     std::vector<model::Uuid> missing;
+    // Failed members whose disk answered the runtime probe and still could not be written
+    // (Engine::readd_answering_members), how many times in a row: a disk that reads but no
+    // longer writes is not committed to every probe (member_return.hpp, max_failed_readds).
+    std::map<model::Uuid, unsigned> failed_readds;
     std::vector<std::string> problems;  // what still stands after assembly and reconciliation, for callers
     // Why the kernel's devices differ from the committed metadata, after a transaction that
     // failed once committed or whose revert left something behind; empty while they agree.

@@ -43,6 +43,9 @@ std::vector<model::Uuid> readd_answering(const ManagedPool& pool, model::Pool& n
         const auto member = std::find_if(pool.members.begin(), pool.members.end(), [&](const OpenMember& open) {
             return open.area.label().member_uuid == uuid;
         });
+        if (const auto failures = pool.failed_readds.find(uuid);
+            failures != pool.failed_readds.end() && failures->second >= max_failed_readds)
+            continue;
         if (member == pool.members.end() || !answers_again(*member))
             continue;
         if (auto* entry = model::find_member(next, uuid))

@@ -19,7 +19,12 @@ std::vector<model::Uuid> readd_returned(const ManagedPool& pool, model::Pool& ne
 // the read, so the probe writes nothing and commits nothing.
 bool answers_again(const OpenMember& member);
 
-// readd_returned for the returned members that answer_again; the others keep their mark.
+// How many runtime re-adds of a member may fail in a row before only a start or an Activate
+// tries again.
+inline constexpr unsigned max_failed_readds = 3;
+
+// readd_returned for the returned members that answer_again and have not failed to be re-added
+// max_failed_readds times in a row; the others keep their mark.
 std::vector<model::Uuid> readd_answering(const ManagedPool& pool, model::Pool& next);
 
 }  // namespace volumes::engine

@@ -30,8 +30,8 @@ PoolSummary summarize_pool(const ManagedPool& managed)
                                                    member.uuid.to_string()));
         else if (member.failed)
             summary.problems.push_back(fmt::format(
-                "member {} ({}) failed: it could not be written, and is not used until it is re-added (at start-up "
-                "or at an Activate while it can be written again)",
+                "member {} ({}) failed: it could not be written, and is not used until it is re-added (by itself once "
+                "it answers again, at start-up or at an Activate)",
                 member.uuid.to_string(), entry.path));
         summary.members.push_back(std::move(entry));
         summary.size += member.extent_count * pool.extent_size;
